@@ -20,7 +20,7 @@ def load_hf_model(model: str | None = None):
         import torch  # noqa: F401
         from transformers import AutoModelForCausalLM, AutoTokenizer
     except ImportError:
-        raise ModelError("the transformers backend needs: pip install 'empathy-editor[hf]'") from None
+        raise ModelError("the transformers backend needs torch and transformers (pip install torch transformers)") from None
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
     path = Path(model).expanduser() if model else embedded_model_path()
     try:

@@ -43,7 +43,7 @@ def _register():
     for command in (core.edit, core.generate, core.models, core.serve):
         cli.add_command(command)
     # Other command groups register themselves here as they are added (check, score, store, training).
-    for module in ("quality", "data", "train"):
+    for module in ("check", "score", "data", "train"):
         try:
             mod = __import__(f"{__name__}.{module}", fromlist=["register"])
         except ModuleNotFoundError as e:
