@@ -101,7 +101,14 @@ _STREET_SUFFIX = (
     r"|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Row|Crescent|Close|Alley)\.?"
 )
 _UNIT = r"(?:,?\s*(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*#?\s*[\w-]+)?"
-_CITY_STATE_ZIP = r"(?:,?\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})?(?:,?\s+[A-Z]{2})?(?:,?\s+\d{5}(?:-\d{4})?)?"
+# City, state and ZIP on the same line only (a sign-off on the next line is not a city).
+_CITY = r"(?!Apt|Unit|Suite|Please|Thank|My|I\b)[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){0,2}"
+_ZIP = r"\d{5}(?:-\d{4})?"
+_CITY_STATE_ZIP = (
+    rf"(?:,[ \t]*{_CITY}(?:,?[ \t]+[A-Z]{{2}}\b)?(?:,?[ \t]+{_ZIP})?"  # , Springfield(, IL)( 62704)
+    rf"|[ \t]+{_CITY},?[ \t]+[A-Z]{{2}}\b(?:,?[ \t]+{_ZIP})?"  # Springfield IL( 62704)
+    rf"|,?[ \t]+[A-Z]{{2}}[ \t]+{_ZIP})?"  # IL 62704
+)
 ADDRESS = re.compile(
     r"\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'-]*\s+){0,3}" + _STREET_SUFFIX + r"(?![\w])" + _UNIT + _CITY_STATE_ZIP
 )
@@ -190,6 +197,7 @@ SIGNOFF_NAME = re.compile(
     rf"(?P<name>{_FULL_NAME})\s*(?:\.|,|$|\n)",
     re.MULTILINE,
 )
+HERE_NAME = re.compile(rf"(?:^|(?<=[,.!?]\s))(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+here\b")
 DASH_SIGNATURE = re.compile(rf"(?m)(?:^|\s)[-–—]{{1,2}}\s?(?P<name>{_FULL_NAME})\s*$")
 KNOWN_NAME = re.compile(rf"\b(?P<name>{_NAME_WORD}(?:\s+(?:{_INITIAL}|{_NAME_WORD})){{0,2}})\b")
 
@@ -236,7 +244,7 @@ def find_identifiers(text: str) -> list[Found]:
         add("address", m.start(), m.end())
     for m in PHONE.finditer(text):
         add("phone", m.start(), m.end())
-    for pattern in (TITLE_NAME, GREETING_NAME, SIGNOFF_NAME, DASH_SIGNATURE, CUE_NAME):
+    for pattern in (TITLE_NAME, GREETING_NAME, SIGNOFF_NAME, DASH_SIGNATURE, HERE_NAME, CUE_NAME):
         for m in pattern.finditer(text):
             name = _trim_name(m.group("name"))
             if not name:
@@ -263,6 +271,8 @@ def _cue_name_ok(m: re.Match, name: str) -> bool:
     relation = any(cue.startswith(p) for p in ("my ", "his ", "her ", "our "))
     if any(cue.startswith(s) for s in strong) or relation:
         return True
+    if cue in ("i'm", "i am", "i m") and len(name.split()) >= 2:
+        return True  # "I'm Saoirse Ferreira": two capitalised words after "I'm" are a name
     return _is_known_name(name.split()) or name.split()[0].lower() in _FIRST_NAMES
 
 
