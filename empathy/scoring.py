@@ -1,0 +1,331 @@
+"""How empathetic a reply to a patient is, and which sentences make it so.
+
+Six dimensions: the three communication mechanisms of the standard text-empathy framework
+(emotional reactions, interpretations, explorations), validation, and the comforting and reassuring
+qualities the medical-dialogue papers measure. Each sentence of the reply is embedded with
+all-MiniLM-L6-v2 and classified by small logistic regressions fitted at first use on the training
+sentences in ``empathy/data/scoring_sentences.tsv``, blended with lexical cues. Runs on CPU, no LLM.
+
+It refuses to reward empty phrases: a stock line ("I understand.") earns little once and nothing
+when repeated, near-duplicate sentences count once, and false reassurance ("nothing to worry about")
+earns no reassurance and lowers the overall score.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+DIMENSIONS = ("emotional_reactions", "interpretations", "explorations", "validation", "comforting", "reassuring")
+LABELS = DIMENSIONS + ("empty", "false_reassurance")
+
+# Weight of each dimension in the overall score (sums to 1).
+WEIGHTS = {
+    "emotional_reactions": 0.20,
+    "interpretations": 0.18,
+    "explorations": 0.12,
+    "validation": 0.20,
+    "comforting": 0.15,
+    "reassuring": 0.15,
+}
+# A sentence carries a dimension when its blended probability reaches this.
+CARRY = 0.5
+# What a stock phrase earns the first time (then nothing), and the overall factor per false reassurance.
+EMPTY_CREDIT = 0.3
+FALSE_REASSURANCE_FACTOR = 0.65
+DUPLICATE_SIMILARITY = 0.9
+
+DATA = Path(__file__).parent / "data" / "scoring_sentences.tsv"
+
+_I = r"(?:i'?m|i am|we'?re|we are)"
+_CUES: dict[str, list[str]] = {
+    "emotional_reactions": [
+        rf"\b{_I} (?:so |very |really |truly |deeply |terribly )?sorry\b",
+        r"\bsorry (?:to hear|that you|you(?:'re| are| have|'ve))\b",
+        r"\bmy heart goes out\b|\bcondolences\b|\bi feel for you\b",
+        r"\b(?:that|this|it) (?:sounds|must (?:be|have been|feel)) (?:\w+ )?(?:hard|difficult|scary|frightening|tough|painful|stressful|upsetting|overwhelming|exhausting|awful|terrible|distressing|lonely|frustrating|worrying|unsettling)\b",
+        r"\bi can (?:only )?imagine\b",
+        r"\b(?:how|what an?) (?:awful|hard|difficult|frightening|scary|painful|stressful|upsetting)\b",
+    ],
+    "interpretations": [
+        r"\bit (?:sounds|seems|looks) (?:like|as (?:though|if)|that)\b",
+        r"\bi can (?:see|tell|hear) (?:that|how|why)\b",
+        r"\byou (?:mentioned|described|wrote|said|noticed)\b",
+        r"\bif i understand\b|\bi get the sense\b|\bi hear that\b|\bfrom what you (?:describe|wrote|said|shared)\b",
+        r"\bi (?:can )?understand (?:that|how|why) (?:the|this|your|you)\b",
+    ],
+    "explorations": [
+        r"^(?:how|what|when|where|which|who|can you|could you|would you|do you|did you|have you|is there|are there|are you|has)\b[^?]*\?",
+        r"\btell me (?:more|about)\b|\bi'?d (?:like|love) to (?:hear|know)\b|\bi'?m curious\b",
+    ],
+    "validation": [
+        r"\b(?:completely |perfectly |totally |very |entirely )?(?:understandable|normal|natural|okay|ok|reasonable|fine|common) (?:to|that you) (?:feel|be|have|want|worry|ask|need)\b",
+        r"\bmakes? (?:perfect |complete |total )?sense\b",
+        r"\banyone (?:in your|would)\b|\b(?:many|most|lots of) (?:patients|people) (?:feel|worry|have the same)\b",
+        r"\byou (?:did|were|are doing) (?:exactly )?(?:the )?right\b",
+        r"\b(?:feelings?|concerns?|questions?|frustration|worries|fears?) (?:is|are) (?:valid|important|justified|understandable|reasonable|legitimate)\b",
+        r"\bnothing (?:silly|wrong|embarrassing|to be (?:ashamed|embarrassed))\b|\bnever a bother\b|\bof course you\b",
+    ],
+    "comforting": [
+        r"\bnot alone\b|\btogether\b|\bevery step\b|\bby your side\b|\bbeside you\b",
+        rf"\b(?:{_I}|i'?ll|we'?ll|i will|we will) (?:be )?(?:here|with you|there) (?:for|to|with)\b",
+        rf"\b{_I} here\b",
+        r"\b(?:reach out|don'?t hesitate|any ?time|call (?:us|me) (?:if|whenever|any))\b",
+        r"\b(?:take (?:good )?care|be gentle with yourself|thinking of you|wishing you)\b",
+        r"\b(?:we|i)(?:'ll| will) (?:support|look after|take care of|help) you\b",
+    ],
+    "reassuring": [
+        r"\bgood news\b|\bencouraging\b|\breassuring\b|\bon track\b|\bright direction\b",
+        r"\b(?:is|are|was|were|came back|looks?|looked) (?:completely |entirely )?(?:normal|benign|healthy|stable|clear|fine)\b",
+        r"\b(?:very |highly )?treatable\b|\bcaught (?:it|this) early\b|\bno signs? of\b|\bhealing well\b",
+        r"\b(?:usually|often|typically|generally|tends? to|most (?:people|patients))\b[^.?!]*\b(?:better|resolve|clear|pass|fade|settle|recover|improve|go away|normal)\w*",
+        r"\b(?:common|expected|routine|uncommon|rare)\b",
+    ],
+    "empty": [
+        r"^\s*(?:ok(?:ay)?|noted|understood|i see|sorry|thanks?(?: you)?|got it(?:,? thanks?)?|"
+        r"i (?:understand|hear you|acknowledge)(?: your (?:concern|message|frustration|feelings?|worry))?(?:,? i understand)*|"
+        r"i understand how you feel|thank you for (?:your|the) (?:message|note|question)|thanks for (?:reaching out|writing|your message)|"
+        r"we (?:appreciate|value) your (?:patience|feedback|message))\s*[.!]*\s*$",
+    ],
+    "false_reassurance": [
+        r"\bnothing (?:at all )?to (?:worry|be (?:worried|concerned|scared|afraid)) about\b",
+        r"\bno (?:reason|need) (?:at all )?to (?:worry|be (?:worried|concerned|scared|afraid))\b",
+        r"\b(?:don'?t|do not|stop|no need to) (?:you )?worry\b",
+        r"\bdefinitely (?:not|nothing|fine|harmless|benign|go away)\b|\bcertainly nothing\b",
+        r"\bi (?:promise|guarantee)\b|\b100 ?%|\bzero (?:risk|chance)\b|\bno (?:chance|risk) (?:at all|whatsoever)\b|\bno chance\b",
+        r"\b(?:everything|you|it)(?:'s| is| will| is going to)? (?:be )?(?:perfectly|absolutely|totally|completely|100%) (?:fine|ok(?:ay)?|normal|cured|safe)\b",
+        r"\b(?:i'?m|i am) (?:sure|certain|positive) (?:it'?s|it is|there'?s|there is|that)\b[^.?!]*\b(?:nothing|no|not)\b",
+        r"\bnothing (?:bad|serious|wrong) (?:is going to|will) happen\b|\bit'?s nothing\b|\bnothing serious\b",
+    ],
+}
+_CUE_RE = {k: [re.compile(p, re.IGNORECASE) for p in v] for k, v in _CUES.items()}
+# A hedge turns a flat promise into a probability: "most likely nothing serious" is honest.
+_HEDGE = re.compile(r"\b(?:likely|probably|usually|most|often|appears|seems|looks|so far|at this point|based on)\b", re.IGNORECASE)
+
+_ABBREV = re.compile(r"(?:\b(?:dr|mr|mrs|ms|st|vs|approx|no|e\.g|i\.e|etc)\.|\b\d+\.\d)$", re.IGNORECASE)
+
+
+@dataclass
+class DimensionScore:
+    score: float
+    spans: list[tuple[int, int]] = field(default_factory=list)  # character spans in the reply
+
+    def to_dict(self) -> dict:
+        return {"score": self.score, "spans": [list(s) for s in self.spans]}
+
+
+@dataclass
+class EmpathyScore:
+    """The overall empathy in [0, 1], six dimensions with the sentences that carry them, and warnings."""
+
+    overall: float
+    dimensions: dict[str, DimensionScore]
+    flags: list[str] = field(default_factory=list)  # "empty_phrases", "false_reassurance", "repetition"
+    flag_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    patient_emotions: list[str] = field(default_factory=list)
+
+    @property
+    def level(self) -> str:
+        return "low" if self.overall < 0.25 else "medium" if self.overall < 0.5 else "high"
+
+    def to_dict(self) -> dict:
+        return {
+            "overall": self.overall,
+            "level": self.level,
+            "dimensions": {k: v.to_dict() for k, v in self.dimensions.items()},
+            "flags": list(self.flags),
+            "flag_spans": {k: [list(s) for s in v] for k, v in self.flag_spans.items()},
+            "patient_emotions": list(self.patient_emotions),
+        }
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences (and lines) of ``text``, whitespace trimmed."""
+    spans = []
+    start = None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if start is None:
+            if not ch.isspace():
+                start = i
+            i += 1
+            continue
+        if ch == "\n":
+            spans.append((start, i))
+            start = None
+        elif ch in ".!?":
+            j = i + 1
+            while j < n and text[j] in ".!?\"')]”’":
+                j += 1
+            if (j >= n or text[j].isspace()) and not (ch == "." and _ABBREV.search(text[start:i + 1])):
+                spans.append((start, j))
+                start = None
+                i = j
+                continue
+        i += 1
+    if start is not None:
+        spans.append((start, n))
+    return [(s, e) for s, e in ((s, len(text[:e].rstrip())) for s, e in spans) if e > s]
+
+
+def _lexical(sentence: str) -> dict[str, float]:
+    out = {}
+    for label, patterns in _CUE_RE.items():
+        out[label] = 1.0 if any(p.search(sentence) for p in patterns) else 0.0
+    if out["false_reassurance"] and _HEDGE.search(sentence):
+        out["false_reassurance"] = 0.0
+    return out
+
+
+class _Classifier:
+    """One logistic regression per label on sentence embeddings, fitted on first use (about a second)."""
+
+    _lock = threading.Lock()
+    _instance: "_Classifier | None" = None
+
+    def __init__(self):
+        from sklearn.linear_model import LogisticRegression
+
+        texts, labels = load_training_sentences()
+        X = _embed(texts)
+        self.models = {}
+        for label in LABELS:
+            y = np.array([label in ls for ls in labels], dtype=int)
+            model = LogisticRegression(C=2.0, class_weight="balanced", max_iter=500)
+            model.fit(X, y)
+            self.models[label] = model
+        self.W = np.stack([self.models[l].coef_[0] for l in LABELS])
+        self.b = np.array([self.models[l].intercept_[0] for l in LABELS])
+
+    @classmethod
+    def get(cls) -> "_Classifier":
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Probabilities, one row per sentence, one column per label in ``LABELS``."""
+        return 1.0 / (1.0 + np.exp(-(X @ self.W.T + self.b)))
+
+
+def load_training_sentences(path: Path = DATA) -> tuple[list[str], list[set[str]]]:
+    texts, labels = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        tags, text = line.split("\t", 1)
+        texts.append(text.strip())
+        labels.append({t.strip() for t in tags.split(",")} - {"none"})
+    return texts, labels
+
+
+_cache: dict[str, np.ndarray] = {}
+_CACHE_MAX = 20000
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    """Embeddings with a per-sentence cache, encoded on one thread.
+
+    On a busy CPU, torch's multi-threaded kernels spin-wait and a 5-sentence batch takes over a second;
+    on one thread it takes tens of milliseconds.
+    """
+    missing = list(dict.fromkeys(t for t in texts if t not in _cache))
+    if missing:
+        import torch
+
+        from .embeddings import get_model
+
+        model = get_model()
+        old = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            vecs = model.encode(missing, batch_size=32, normalize_embeddings=True, convert_to_numpy=True,
+                                show_progress_bar=False)
+        finally:
+            torch.set_num_threads(old)
+        if len(_cache) + len(missing) > _CACHE_MAX:
+            _cache.clear()
+        _cache.update(zip(missing, vecs))
+    return np.stack([_cache[t] for t in texts])
+
+
+def warm_up() -> None:
+    """Load the embedding model and fit the classifier now rather than on the first score."""
+    _Classifier.get()
+
+
+def score_empathy(patient: str, reply: str) -> EmpathyScore:
+    """Score ``reply`` (to ``patient``'s message) for empathy; spans are character offsets in ``reply``."""
+    from .emotion import detect_emotions
+
+    reply = reply or ""
+    patient = patient or ""
+    spans = split_sentences(reply)
+    dims = {d: DimensionScore(0.0, []) for d in DIMENSIONS}
+    emotions = [e for e in detect_emotions(patient).emotions if e != "none"]
+    if not spans:
+        return EmpathyScore(0.0, dims, patient_emotions=emotions)
+
+    sentences = [reply[s:e] for s, e in spans]
+    X = _embed(sentences + [patient or "."])
+    S, p_vec = X[:-1], X[-1]
+    clf = _Classifier.get()
+    P = clf.predict(S)
+    relevance = S @ p_vec  # how much each sentence is about the patient's message
+
+    misses = {d: 1.0 for d in DIMENSIONS}
+    flags: dict[str, list[tuple[int, int]]] = {}
+    empties_seen = 0
+    false_reassurances = 0
+    for i, (span, sentence) in enumerate(zip(spans, sentences)):
+        lex = _lexical(sentence)
+        prob = {label: 1.0 - (1.0 - P[i, j]) * (1.0 - 0.75 * lex[label]) for j, label in enumerate(LABELS)}
+        credit = 1.0
+        if i and float(np.max(S[:i] @ S[i])) >= DUPLICATE_SIMILARITY:
+            credit = 0.0
+            flags.setdefault("repetition", []).append(span)
+        is_empty = lex["empty"] or (P[i, LABELS.index("empty")] >= 0.7 and len(sentence.split()) <= 5
+                                    and not any(lex[d] for d in DIMENSIONS))
+        if is_empty:
+            credit *= EMPTY_CREDIT if empties_seen == 0 else 0.0
+            empties_seen += 1
+            flags.setdefault("empty_phrases", []).append(span)
+        is_false = lex["false_reassurance"] or (P[i, LABELS.index("false_reassurance")] >= 0.8 and not _HEDGE.search(sentence))
+        if is_false:
+            false_reassurances += 1
+            flags.setdefault("false_reassurance", []).append(span)
+        for d in DIMENSIONS:
+            p = prob[d]
+            if p < CARRY:
+                continue
+            c = credit
+            if is_false and d in ("reassuring", "comforting", "validation"):
+                c = 0.0
+            if d == "interpretations":  # reflecting the patient's words, not a generic line
+                c *= float(np.clip((relevance[i] - 0.05) / 0.3, 0.3, 1.0))
+            if c <= 0:
+                continue
+            misses[d] *= 1.0 - c * p
+            dims[d].spans.append(span)
+
+    for d in DIMENSIONS:
+        dims[d].score = round(float(1.0 - misses[d]), 3)
+    overall = sum(WEIGHTS[d] * dims[d].score for d in DIMENSIONS)
+    overall *= FALSE_REASSURANCE_FACTOR ** false_reassurances
+    # Empathy with nothing else: a reply made only of stock phrases is not an answer.
+    if empties_seen and empties_seen == len(sentences):
+        overall = min(overall, 0.1)
+    flag_names = [f for f in ("false_reassurance", "empty_phrases", "repetition") if f in flags]
+    return EmpathyScore(
+        overall=round(float(np.clip(overall, 0.0, 1.0)), 3),
+        dimensions=dims,
+        flags=flag_names,
+        flag_spans=flags,
+        patient_emotions=emotions,
+    )

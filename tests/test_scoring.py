@@ -1,0 +1,126 @@
+"""Empathy scoring: graded validation set (Spearman, AUC), empty-phrase and false-reassurance traps, spans."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from empathy.scoring import DIMENSIONS, load_training_sentences, score_empathy, split_sentences
+
+DATA = Path(__file__).parent / "data" / "scoring_validation.jsonl"
+PATIENT = "I've been so anxious waiting for my biopsy results that I can't sleep. When will they be ready?"
+
+
+def _rows():
+    return [json.loads(line) for line in DATA.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def scored():
+    rows = _rows()
+    return rows, [score_empathy(r["patient"], r["reply"]) for r in rows]
+
+
+def _norm(s):
+    return " ".join(s.lower().split())
+
+
+def test_validation_set_is_large_graded_and_separate_from_training():
+    rows = _rows()
+    assert len(rows) >= 150
+    assert {r["level"] for r in rows} == {0, 1, 2, 3}
+    kinds = {r["kind"] for r in rows}
+    assert {"graded", "empty_trap", "false_reassurance_trap"} <= kinds
+    texts, labels = load_training_sentences()
+    # Stock phrases ("Thanks for reaching out.") are the same everywhere; every other sentence must differ.
+    training = {_norm(t) for t, ls in zip(texts, labels) if "empty" not in ls}
+    validation = {_norm(r["reply"][s:e]) for r in rows for s, e in split_sentences(r["reply"])}
+    assert not training & validation, training & validation
+
+
+def test_spearman_and_auc_on_validation_set(scored):
+    from scipy.stats import spearmanr
+    from sklearn.metrics import roc_auc_score
+
+    rows, scores = scored
+    levels = [r["level"] for r in rows]
+    overall = [s.overall for s in scores]
+    rho = spearmanr(levels, overall).correlation
+    auc = roc_auc_score([lv >= 2 for lv in levels], overall)
+    assert rho >= 0.7, rho  # measured 0.84 (README)
+    assert auc >= 0.85, auc  # measured 0.98
+
+
+def test_traps_never_score_as_high_as_the_warm_reply(scored):
+    rows, scores = scored
+    warm = {r["scenario"]: s.overall for r, s in zip(rows, scores) if r["kind"] == "graded" and r["level"] == 3}
+    for r, s in zip(rows, scores):
+        if r["kind"].endswith("_trap"):
+            assert s.overall < warm[r["scenario"]], r["id"]
+            expected = "empty_phrases" if r["kind"] == "empty_trap" else "false_reassurance"
+            assert expected in s.flags, (r["id"], s.flags)
+
+
+def test_levels_are_ordered_on_average(scored):
+    rows, scores = scored
+    means = []
+    for level in range(4):
+        values = [s.overall for r, s in zip(rows, scores) if r["kind"] == "graded" and r["level"] == level]
+        means.append(sum(values) / len(values))
+    assert means == sorted(means) and means[3] - means[0] > 0.4, means
+
+
+def test_repeating_i_understand_earns_nothing_more():
+    once = score_empathy(PATIENT, "I understand. Results take 3-5 days.")
+    many = score_empathy(PATIENT, "I understand. I understand. I understand. I understand. Results take 3-5 days.")
+    assert many.overall <= once.overall
+    assert "empty_phrases" in many.flags and "repetition" in many.flags
+
+
+def test_false_reassurance_lowers_an_otherwise_warm_reply():
+    warm = ("I'm so sorry the waiting is keeping you up at night; it's completely understandable to feel anxious. "
+            "Results usually come back in 3-5 days, and I'll call you as soon as they arrive.")
+    false = warm + " There is nothing to worry about, I promise it's not cancer."
+    a, b = score_empathy(PATIENT, warm), score_empathy(PATIENT, false)
+    assert b.overall < a.overall
+    assert "false_reassurance" in b.flags and "false_reassurance" not in a.flags
+    start = false.index("There is nothing")
+    assert any(s <= start < e for s, e in b.flag_spans["false_reassurance"])
+
+
+def test_dimensions_and_spans_point_at_the_right_sentences():
+    reply = ("Results take 3-5 days. I'm so sorry the wait is keeping you up at night. "
+             "How are you holding up in the meantime? You are not alone in this.")
+    result = score_empathy(PATIENT, reply)
+    assert set(result.dimensions) == set(DIMENSIONS)
+    assert 0.0 <= result.overall <= 1.0
+    carried = {d: [reply[s:e] for s, e in v.spans] for d, v in result.dimensions.items()}
+    assert carried["emotional_reactions"] == ["I'm so sorry the wait is keeping you up at night."]
+    assert "How are you holding up in the meantime?" in carried["explorations"]
+    assert "You are not alone in this." in carried["comforting"]
+    assert all("Results take" not in s for spans in carried.values() for s in spans)
+    d = result.to_dict()
+    json.dumps(d)
+    assert set(d["dimensions"]) == set(DIMENSIONS) and d["overall"] == result.overall
+
+
+def test_curt_reply_scores_low_and_empty_reply_zero():
+    assert score_empathy(PATIENT, "Results in 3-5 days.").overall < 0.2
+    assert score_empathy(PATIENT, "").overall == 0.0
+
+
+def test_split_sentences_keeps_offsets_and_abbreviations():
+    text = "Dr. Smith said 2.5 mg daily. OK!\nNext line? Yes"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == ["Dr. Smith said 2.5 mg daily.", "OK!", "Next line?", "Yes"]
+
+
+def test_under_50_ms_per_reply_after_load():
+    score_empathy(PATIENT, "Warm-up reply.")
+    replies = [f"I'm sorry about the wait, number {i}. Results take {i} days. How are you sleeping?" for i in range(20)]
+    start = time.perf_counter()
+    for r in replies:
+        score_empathy(PATIENT, r)
+    per_reply = (time.perf_counter() - start) / len(replies)
+    assert per_reply < 0.1, per_reply  # 50 ms on an idle CPU (benchmarks/scoring_speed.py); slack for shared CI
