@@ -427,3 +427,25 @@ def progress(store: Store) -> list[dict]:
     total = len(queue_pairs(store))
     return [{"annotator": r["name"], "judged_pairs": len(judged_pairs(store, r["name"])), "total_pairs": total}
             for r in store.query("select name from annotators order by name")]
+
+
+def fill_replies(store: Store, backend, level: int = 1, limit: int | None = None) -> int:
+    """Write an edited and a generated reply for imported cases that have fewer than two replies to compare."""
+    from .editing import edit_reply, generate_reply
+
+    rows = store.query(
+        f"""select c.id, count(r.id) n from cases c left join replies r on r.case_id = c.id
+            and r.kind in ({','.join('?' * len(QUEUE_KINDS))}) group by c.id having n < 2 order by c.id""",
+        list(QUEUE_KINDS),
+    )
+    done = 0
+    for row in rows[:limit] if limit else rows:
+        case = store.case(row["id"])
+        results = []
+        if case["draft"]:
+            results.append(edit_reply(case["patient"], case["draft"], level, backend=backend))
+        results.append(generate_reply(case["patient"], level, backend=backend))
+        for r in results:
+            store.add_reply(case["id"], r.text, kind=r.kind, model=r.model, prompt=r.prompt, level=r.level, path=r.path)
+        done += 1
+    return done

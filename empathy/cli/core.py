@@ -72,10 +72,11 @@ def models(as_json, settings):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Bind address (localhost only by default).")
 @click.option("--port", default=7860, show_default=True, type=int)
 @click.option("--share", is_flag=True, help="Create a public Gradio share link (off by default: patient data).")
-@click.option("--auth-file", help="Accounts file (lines user:password) to require login.")
+@click.option("--auth-file", help="Accounts file (lines user:password) to require login [or env EMPATHY_USERS=user:pw,...].")
+@click.option("--keep-identifiers", is_flag=True, help="Store names, phone numbers... unscrubbed (local use only).")
 @settings_options
-def serve(host, port, share, auth_file, settings):
+def serve(host, port, share, auth_file, keep_identifiers, settings):
     """Run the web app (same as ``python app.py``)."""
     from ..ui import launch
 
-    launch(settings, host=host, port=port, share=share, auth_file=auth_file)
+    launch(settings, host=host, port=port, share=share, auth_file=auth_file, keep_identifiers=keep_identifiers)

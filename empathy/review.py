@@ -1,0 +1,142 @@
+"""What a clinician sees about each reply: fact recall/precision against the draft, empathy, review flags.
+
+The app's compose tab calls :func:`review_reply` for the original, edited and generated replies, and
+:func:`tradeoff_curve` to plot empathy against fact precision across the four empathy levels for one case
+(the editing paper's trade-off, per case), so the clinician can pick an operating point.
+Fact checking, empathy scoring and emotion detection come from their own modules, imported on first use so that
+the app starts without torch.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterator
+
+from .backends import Backend, GenerationOptions
+
+CRISIS_FLAG = "crisis_language"
+
+
+@dataclass
+class ReplyReview:
+    kind: str  # original | edit | generate
+    text: str
+    recall: float | None = None  # facts of the draft kept (None for the draft itself)
+    precision: float | None = None  # facts of this reply supported by the draft
+    empathy: float | None = None
+    empathy_level: str | None = None
+    dimensions: dict[str, float] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    needs_review: bool = False
+    fact_report: dict | None = None
+    scores: dict | None = None
+    report: object = None  # the FactReport, for highlighting (not serialised)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("report", None)
+        return d
+
+
+def patient_emotions(patient: str) -> dict:
+    """Emotions and crisis language in the patient's message (regex only: fast)."""
+    from .emotion import detect_emotions
+
+    return detect_emotions(patient).to_dict()
+
+
+def review_reply(patient: str, draft: str | None, text: str, kind: str, *, crisis: bool = False) -> ReplyReview:
+    """Facts against the draft (when there is one and this is not the draft), empathy score, flags."""
+    review = ReplyReview(kind=kind, text=text)
+    flags: list[str] = []
+    if draft and kind != "original":
+        from .facts import check_facts
+
+        report = check_facts(draft, text)
+        review.report = report
+        review.fact_report = report.to_dict()
+        review.recall, review.precision = report.recall, report.precision
+        flags += list(report.flags)
+        review.needs_review = report.needs_review
+    elif draft and kind == "original":
+        from .facts import SHORT_ORIGINAL_CHARS
+
+        if len(draft.strip()) < SHORT_ORIGINAL_CHARS:
+            flags.append("short_original")
+    from .scoring import score_empathy
+
+    score = score_empathy(patient, text)
+    review.scores = score.to_dict()
+    review.empathy = round(score.overall, 3)
+    review.empathy_level = score.level
+    review.dimensions = {k: round(v.score, 3) for k, v in score.dimensions.items()}
+    flags += [f for f in score.flags if f not in flags]
+    if crisis:
+        flags.append(CRISIS_FLAG)
+        review.needs_review = True
+    review.flags = list(dict.fromkeys(flags))
+    return review
+
+
+def tradeoff_curve(patient: str, draft: str, *, backend: Backend, levels=(0, 1, 2, 3),
+                   on_point: Callable[[dict], None] | None = None) -> list[dict]:
+    """Edit the draft at each level; empathy and fact precision/recall of each edit (one point per level)."""
+    from .editing import edit_reply
+
+    points = []
+    for level in levels:
+        result = edit_reply(patient, draft, level, backend=backend)
+        review = review_reply(patient, draft, result.text, "edit")
+        point = {"level": level, "empathy": review.empathy, "precision": review.precision, "recall": review.recall,
+                 "text": result.text}
+        points.append(point)
+        if on_point:
+            on_point(point)
+    return points
+
+
+class TapBackend(Backend):
+    """Wraps a backend and reports the growing text of each call, so the UI can stream what the model writes."""
+
+    def __init__(self, inner: Backend, on_text: Callable[[str], None]):
+        self.inner = inner
+        self.on_text = on_text
+        self.name = getattr(inner, "name", "tap")
+        self.model_id = getattr(inner, "model_id", "")
+
+    def stream(self, messages, options: GenerationOptions = GenerationOptions()):
+        text = ""
+        for piece in self.inner.stream(messages, options):
+            text += piece
+            self.on_text(text)
+            yield piece
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+
+def stream_call(fn: Callable[[Backend], object], backend: Backend) -> Iterator[tuple[str, object]]:
+    """Run ``fn(tapped_backend)`` in a thread; yield ("text", partial) while it writes, then ("done", result).
+
+    An exception in ``fn`` is re-raised in the caller. This is how a Gradio generator streams a blocking call.
+    """
+    import queue
+
+    q: queue.Queue = queue.Queue()
+    tapped = TapBackend(backend, lambda t: q.put(("text", t)))
+
+    def run():
+        try:
+            q.put(("done", fn(tapped)))
+        except BaseException as e:  # handed to the caller
+            q.put(("error", e))
+
+    threading.Thread(target=run, daemon=True).start()
+    while True:
+        kind, value = q.get()
+        if kind == "error":
+            raise value
+        yield kind, value
+        if kind == "done":
+            return
