@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 DIMENSIONS = ("emotional_reactions", "interpretations", "explorations", "validation", "comforting", "reassuring")
-LABELS = DIMENSIONS + ("empty", "false_reassurance")
+# "info": information, instructions, plans (training sentences labelled none or reassuring).
+LABELS = DIMENSIONS + ("empty", "false_reassurance", "info")
 
 # Weight of each dimension in the overall score (sums to 1).
 WEIGHTS = {
@@ -65,7 +66,7 @@ _CUES: dict[str, list[str]] = {
     "validation": [
         r"\b(?:completely |perfectly |totally |very |entirely )?(?:understandable|normal|natural|okay|ok|reasonable|fine|common) (?:to|that you) (?:feel|be|have|want|worry|ask|need)\b",
         r"\bmakes? (?:perfect |complete |total )?sense\b",
-        r"\banyone (?:in your|would)\b|\b(?:many|most|lots of) (?:patients|people) (?:feel|worry|have the same)\b",
+        r"\banyone (?:in your|would)\b|\b(?:many|most|lots of) (?:patients|people) (?:feel|felt|worry|have the same)\b(?! (?:pressure|pain|better|a pinch|nothing)\b)",
         r"\byou (?:did|were|are doing) (?:exactly )?(?:the )?right\b",
         r"\b(?:feelings?|concerns?|questions?|frustration|worries|fears?) (?:is|are) (?:valid|important|justified|understandable|reasonable|legitimate)\b",
         r"\bnothing (?:silly|wrong|embarrassing|to be (?:ashamed|embarrassed))\b|\bnever a bother\b|\bof course you\b",
@@ -97,7 +98,7 @@ _CUES: dict[str, list[str]] = {
         r"\b(?:don'?t|do not|stop|no need to) (?:you )?worry\b",
         r"\bdefinitely (?:not|nothing|fine|harmless|benign|go away)\b|\bcertainly nothing\b",
         r"\bi (?:promise|guarantee)\b|\b100 ?%|\bzero (?:risk|chance)\b|\bno (?:chance|risk) (?:at all|whatsoever)\b|\bno chance\b",
-        r"\b(?:everything|you|it)(?:'s| is| will| is going to)? (?:be )?(?:perfectly|absolutely|totally|completely|100%) (?:fine|ok(?:ay)?|normal|cured|safe)\b",
+        r"\b(?:everything|you|it)(?:'s| is| will| is going to)? (?:be )?(?:perfectly|absolutely|totally|completely|100%) (?:fine|ok(?:ay)?|normal|cured|safe)\b(?!\s+(?:to|that|if|for you to)\b)",
         r"\b(?:i'?m|i am) (?:sure|certain|positive) (?:it'?s|it is|there'?s|there is|that)\b[^.?!]*\b(?:nothing|no|not)\b",
         r"\bnothing (?:bad|serious|wrong) (?:is going to|will) happen\b|\bit'?s nothing\b|\bnothing serious\b",
     ],
@@ -175,8 +176,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _lexical(sentence: str) -> dict[str, float]:
     out = {}
-    for label, patterns in _CUE_RE.items():
-        out[label] = 1.0 if any(p.search(sentence) for p in patterns) else 0.0
+    for label in LABELS:
+        out[label] = 1.0 if any(p.search(sentence) for p in _CUE_RE.get(label, ())) else 0.0
     if out["false_reassurance"] and _HEDGE.search(sentence):
         out["false_reassurance"] = 0.0
     return out
@@ -195,7 +196,10 @@ class _Classifier:
         X = _embed(texts)
         self.models = {}
         for label in LABELS:
-            y = np.array([label in ls for ls in labels], dtype=int)
+            if label == "info":
+                y = np.array([not ls or ls == {"reassuring"} for ls in labels], dtype=int)
+            else:
+                y = np.array([label in ls for ls in labels], dtype=int)
             model = LogisticRegression(C=2.0, class_weight="balanced", max_iter=500)
             model.fit(X, y)
             self.models[label] = model
@@ -260,55 +264,83 @@ def warm_up() -> None:
     _Classifier.get()
 
 
-def score_empathy(patient: str, reply: str) -> EmpathyScore:
+@dataclass
+class SentenceAnalysis:
+    """One sentence of a reply: where it is, what it carries, and how much it is about the patient."""
+
+    span: tuple[int, int]
+    text: str
+    probs: dict[str, float]  # blended classifier + lexical probability per label in ``LABELS``
+    relevance: float  # cosine similarity to the patient's message
+    duplicate: bool = False  # a near-repeat of an earlier sentence
+    empty: bool = False  # a stock phrase
+    false_reassurance: bool = False
+
+    def carries(self, label: str) -> bool:
+        return self.probs[label] >= CARRY
+
+
+def analyze_reply(patient: str, reply: str) -> list[SentenceAnalysis]:
+    """Per-sentence labels for ``reply``; shared by the empathy score and the communication-quality report."""
+    reply = reply or ""
+    spans = split_sentences(reply)
+    if not spans:
+        return []
+    sentences = [reply[s:e] for s, e in spans]
+    X = _embed(sentences + [(patient or "").strip() or "."])
+    S, p_vec = X[:-1], X[-1]
+    P = _Classifier.get().predict(S)
+    relevance = S @ p_vec
+    out = []
+    for i, (span, sentence) in enumerate(zip(spans, sentences)):
+        lex = _lexical(sentence)
+        probs = {label: float(1.0 - (1.0 - P[i, j]) * (1.0 - 0.75 * lex[label])) for j, label in enumerate(LABELS)}
+        duplicate = bool(i and float(np.max(S[:i] @ S[i])) >= DUPLICATE_SIMILARITY)
+        empty = bool(lex["empty"] or (P[i, LABELS.index("empty")] >= 0.7 and len(sentence.split()) <= 5
+                                      and not any(lex[d] for d in DIMENSIONS)))
+        false = bool(lex["false_reassurance"]
+                     or (P[i, LABELS.index("false_reassurance")] >= 0.8 and not _HEDGE.search(sentence)))
+        out.append(SentenceAnalysis(span, sentence, probs, float(relevance[i]), duplicate, empty, false))
+    return out
+
+
+def score_empathy(patient: str, reply: str, *, analysis: list[SentenceAnalysis] | None = None) -> EmpathyScore:
     """Score ``reply`` (to ``patient``'s message) for empathy; spans are character offsets in ``reply``."""
     from .emotion import detect_emotions
 
-    reply = reply or ""
     patient = patient or ""
-    spans = split_sentences(reply)
     dims = {d: DimensionScore(0.0, []) for d in DIMENSIONS}
     emotions = [e for e in detect_emotions(patient).emotions if e != "none"]
-    if not spans:
+    sentences = analysis if analysis is not None else analyze_reply(patient, reply)
+    if not sentences:
         return EmpathyScore(0.0, dims, patient_emotions=emotions)
-
-    sentences = [reply[s:e] for s, e in spans]
-    X = _embed(sentences + [patient or "."])
-    S, p_vec = X[:-1], X[-1]
-    clf = _Classifier.get()
-    P = clf.predict(S)
-    relevance = S @ p_vec  # how much each sentence is about the patient's message
 
     misses = {d: 1.0 for d in DIMENSIONS}
     flags: dict[str, list[tuple[int, int]]] = {}
     empties_seen = 0
     false_reassurances = 0
-    for i, (span, sentence) in enumerate(zip(spans, sentences)):
-        lex = _lexical(sentence)
-        prob = {label: 1.0 - (1.0 - P[i, j]) * (1.0 - 0.75 * lex[label]) for j, label in enumerate(LABELS)}
+    for a in sentences:
+        span = a.span
         credit = 1.0
-        if i and float(np.max(S[:i] @ S[i])) >= DUPLICATE_SIMILARITY:
+        if a.duplicate:
             credit = 0.0
             flags.setdefault("repetition", []).append(span)
-        is_empty = lex["empty"] or (P[i, LABELS.index("empty")] >= 0.7 and len(sentence.split()) <= 5
-                                    and not any(lex[d] for d in DIMENSIONS))
-        if is_empty:
+        if a.empty:
             credit *= EMPTY_CREDIT if empties_seen == 0 else 0.0
             empties_seen += 1
             flags.setdefault("empty_phrases", []).append(span)
-        is_false = lex["false_reassurance"] or (P[i, LABELS.index("false_reassurance")] >= 0.8 and not _HEDGE.search(sentence))
-        if is_false:
+        if a.false_reassurance:
             false_reassurances += 1
             flags.setdefault("false_reassurance", []).append(span)
         for d in DIMENSIONS:
-            p = prob[d]
+            p = a.probs[d]
             if p < CARRY:
                 continue
             c = credit
-            if is_false and d in ("reassuring", "comforting", "validation"):
+            if a.false_reassurance and d in ("reassuring", "comforting", "validation"):
                 c = 0.0
             if d == "interpretations":  # reflecting the patient's words, not a generic line
-                c *= float(np.clip((relevance[i] - 0.05) / 0.3, 0.3, 1.0))
+                c *= float(np.clip((a.relevance - 0.05) / 0.3, 0.3, 1.0))
             if c <= 0:
                 continue
             misses[d] *= 1.0 - c * p
