@@ -382,17 +382,17 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
                 ann_b = gr.HTML("", elem_id="ann-b")
             ann_pair = gr.State(None)
             with gr.Row():
-                a_emp = gr.Radio(list(VOTES), label="Empathy")
-                a_acc = gr.Radio(list(VOTES), label="Accuracy")
-                a_all = gr.Radio(list(VOTES), label="Overall")
+                a_emp = gr.Radio(list(VOTES), label="Empathy", elem_id="ann-empathy")
+                a_acc = gr.Radio(list(VOTES), label="Accuracy", elem_id="ann-accuracy")
+                a_all = gr.Radio(list(VOTES), label="Overall", elem_id="ann-overall")
             ann_vote = gr.Button("Submit vote", elem_id="ann-vote")
-            ann_status = gr.Markdown("")
+            ann_status = gr.Markdown("", elem_id="ann-status")
             reveal = gr.HTML("", elem_id="reveal")
 
         with gr.Tab("Dashboard", elem_id="tab-dashboard"):
             dim = gr.Radio(["overall", "empathy", "accuracy"], value="overall", label="Dimension")
-            refresh = gr.Button("Refresh")
-            summary = gr.Markdown("")
+            refresh = gr.Button("Refresh", elem_id="refresh")
+            summary = gr.Markdown("", elem_id="summary")
             rates = gr.Dataframe(label="Win rates per model and level (ties count half)", interactive=False)
             rates_plot = gr.BarPlot(x="label", y="win_rate", y_lim=[0, 1], label="Win rate")
             kappa = gr.Dataframe(label="Agreement between annotators (Cohen's kappa per pair, Fleiss' kappa overall)",
