@@ -1,0 +1,151 @@
+"""The app's callbacks without a browser (scripted model for speed), accounts, escaping, start-up imports.
+
+The same flows run in headless Chromium with the real embedded model in test_browser_app.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from empathy import render
+from empathy.accounts import load_accounts, parse_accounts
+from empathy.backends import ScriptedBackend
+from empathy.config import Settings
+from empathy.errors import InputError
+from empathy.store import Store
+from empathy.ui import App, who
+
+PATIENT = "I'm scared about my PSA of 4.2. <script>alert(1)</script> - Maria Okafor"
+DRAFT = "Your PSA is 4.2. Repeat the PSA test in 3 months."
+
+
+class Req:
+    def __init__(self, username=None):
+        self.username = username
+
+
+@pytest.fixture
+def app(tmp_path):
+    store = Store(tmp_path / "app.db")
+    a = App(Settings(db=str(tmp_path / "app.db"), models_dir=str(tmp_path / "models")), store)
+    backend = ScriptedBackend(replies=[
+        "I understand this is frightening. Your PSA is 4.2. Repeat the PSA test in 3 months. <img src=x onerror=alert(1)>",
+        "Dear patient, a PSA of 4.2 is nothing to worry about. Start finasteride 5 mg daily.",
+    ])
+    a.backend = lambda model_id=None: backend
+    yield a
+    store.close()
+
+
+def _compose(app, **kw):
+    args = dict(patient=PATIENT, draft=DRAFT, level=2, model_id="default", name="dr-a", request=Req())
+    args.update(kw)
+    return list(app.compose(**args))
+
+
+def test_compose_streams_then_stores_reviewed_replies(app):
+    updates = _compose(app)
+    assert len(updates) >= 4
+    assert any("writing…" in u[2] for u in updates)  # the edit card streamed
+    emo, original, edit, generate, accept_text, ids, status = updates[-1]
+    assert "Saved as case" in status
+    assert set(ids) == {"case", "original", "edit", "generate"}
+    assert "fact recall" in edit and "precision" in edit and "empathy" in generate
+    assert "<img src=x" not in edit and "&lt;img src=x onerror=alert(1)&gt;" in edit  # escaped
+    assert accept_text.startswith("I understand this is frightening")
+    rows = {r["kind"]: r for r in app.store.replies(ids["case"])}
+    assert rows["edit"]["fact_report"]["recall"] is not None and rows["edit"]["level"] == 2
+    assert rows["generate"]["scores"]["overall"] is not None
+    assert "Okafor" not in app.store.case(ids["case"])["patient"]
+    # the generated reply invents a drug: flagged for review
+    gen = rows["generate"]["fact_report"]
+    assert gen["needs_review"] and "new_medication" in gen["flags"]
+
+
+def test_compose_without_draft_generates_only_and_bad_input_is_refused(app):
+    import gradio as gr
+
+    updates = _compose(app, draft="")
+    ids = updates[-1][5]
+    assert set(ids) == {"case", "generate"}
+    with pytest.raises(gr.Error):
+        _compose(app, patient="   ")
+
+
+def test_judge_rate_accept_are_attributed(app):
+    ids = _compose(app)[-1][5]
+    msg = app.judge(ids, "Edited (A) vs original (B)", "A better", "Equally good", None, "dr-a", Req())
+    assert msg.startswith("Saved 2 judgment(s) by dr-a")
+    # a logged-in user wins over the typed name
+    app.judge(ids, "Edited (A) vs generated (B)", None, None, "B better", "typed", Req("alice"))
+    rows = app.store.query("select a.name, j.choice, j.dimension, j.reply_a, j.reply_b from judgments j "
+                           "join annotators a on a.id = j.annotator_id order by j.id")
+    assert [(r["name"], r["choice"], r["dimension"]) for r in rows] == [
+        ("dr-a", "a", "empathy"), ("dr-a", "tie", "accuracy"), ("alice", "b", "overall")]
+    assert (rows[0]["reply_a"], rows[0]["reply_b"]) == (ids["edit"], ids["original"])
+    assert app.judge(ids, "Edited (A) vs original (B)", "A better", None, None, "", Req()).startswith("⚠ type your name")
+    assert app.judge({}, "Edited (A) vs original (B)", "A better", None, None, "dr-a", Req()).startswith("⚠")
+    assert app.judge(ids, "Edited (A) vs original (B)", None, None, None, "dr-a", Req()).startswith("⚠")
+    assert "👎" in app.rate(ids, "generate", -1, "dr-a", Req())
+    assert app.accept(ids, "edit", "  ", "dr-a", Req()).startswith("⚠")
+    assert app.accept(ids, "edit", "Your PSA is 4.2; repeat it in 3 months. I know this is hard.", "dr-a",
+                      Req()).startswith("Accepted")
+    assert app.store.count("judgments") == 3 and app.store.count("ratings") == 1
+    assert app.store.count("accepted_edits") == 1
+    assert len(app.store.dpo_records()) == 2  # the overall judgment and the accepted edit
+
+
+def test_annotation_flow_reveals_escaped_model_names(app, tmp_path):
+    batch = tmp_path / "b.jsonl"
+    batch.write_text(json.dumps({"patient": "Knee pain <b>bad</b>", "draft": "Ice it.",
+                                 "replies": [{"text": "Sorry. Ice it.", "model": "<script>m</script>", "level": 1}]}))
+    assert app.import_batch(None, str(batch)).startswith("Imported 1 cases")
+    patient, a, b, pair, progress, reveal = app.next_pair("ann", Req())
+    assert "&lt;b&gt;bad&lt;/b&gt;" in patient and progress == "0 of 1 pairs judged"
+    status, reveal = app.vote(pair, "A better", None, "B better", "ann", Req())
+    assert status.startswith("Saved 2") and "&lt;script&gt;m&lt;/script&gt;" in reveal and "<script>" not in reveal
+    assert app.next_pair("ann", Req())[4].startswith("All pairs judged")
+    summary, rates, plot, kappa, progress = app.dashboard("overall")
+    assert "2 judgments" in summary and len(rates) == 2 and list(plot.columns) == ["label", "win_rate"]
+    assert app.api_judgment("api-user", pair["a"], pair["b"], "tie", "overall", Req()) > 0
+
+
+def test_render_escapes_everything():
+    html = render.mark_spans("<b>x</b> dose 5 mg", [(9, 18, "ee-fact-kept")])
+    assert "<b>" not in html and "&lt;b&gt;" in html and '<mark class="ee-fact-kept">dose 5 mg</mark>' in html
+    assert "<script>" not in render.card("<script>", render.text_html("<script>"))
+    assert "<img" not in render.emotion_html({"emotions": ["<img src=x>"], "scores": {}, "crisis": True,
+                                              "crisis_guidance": "<img src=y>"})
+    assert "crisis" in render.flags_html(["crisis_language"])
+
+
+def test_accounts(tmp_path):
+    assert parse_accounts("alice:pw1\n# comment\nbob:pw:with:colons\n", "f") == [("alice", "pw1"), ("bob", "pw:with:colons")]
+    f = tmp_path / "users.txt"
+    f.write_text("carol:secret\n")
+    assert load_accounts(str(f), env={}) == [("carol", "secret")]
+    assert load_accounts(None, env={"EMPATHY_USERS": "a:1,b:2"}) == [("a", "1"), ("b", "2")]
+    assert load_accounts(None, env={}) is None
+    with pytest.raises(InputError):
+        load_accounts(str(tmp_path / "missing.txt"), env={})
+    with pytest.raises(InputError):
+        parse_accounts("nocolon\n", "f")
+    assert who("typed", Req("logged")) == "logged"
+    with pytest.raises(InputError):
+        who(" ", None)
+
+
+def test_start_up_loads_the_model_but_not_torch_or_training(tmp_path):
+    code = (
+        "import sys; from empathy.config import Settings; from empathy.ui import build_app;"
+        f"build_app(Settings.from_env(db={str(tmp_path / 's.db')!r}, threads=1));"
+        "import json; print(json.dumps(sorted(m for m in ('torch','transformers','trl','peft','datasets',"
+        "'sentence_transformers','sklearn') if m in sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
