@@ -92,3 +92,24 @@ def test_real_model_judges_both_orders(llama_backend):
     assert len(result.raw) == 2 and len(result.votes) == 2
     assert result.method in ("llm", "score")  # "score" only when the small model gave no verdict
     assert JUDGE.id == "judge-3way"
+
+
+def test_cli_rank_json_and_jsonl(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "empathy", "rank", "--json", "--patient", PATIENT, "--a", CURT, "--b", WARM],
+                          capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = json.loads(proc.stdout)
+    assert out["winner"] == "b" and out["method"] == "score" and out["reason"]
+
+    src = tmp_path / "pairs.jsonl"
+    src.write_text(json.dumps({"id": 7, "patient": PATIENT, "a": WARM, "b": CURT}) + "\n"
+                   + json.dumps({"id": 8, "patient": PATIENT, "a": WARM}) + "\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "empathy", "rank", "--jsonl", str(src)], capture_output=True, timeout=300)
+    rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert proc.returncode == 1
+    assert rows[0]["id"] == 7 and rows[0]["winner"] == "a"
+    assert rows[1]["id"] == 8 and "b" in rows[1]["error"]

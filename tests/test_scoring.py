@@ -124,3 +124,34 @@ def test_under_50_ms_per_reply_after_load():
         score_empathy(PATIENT, r)
     per_reply = (time.perf_counter() - start) / len(replies)
     assert per_reply < 0.1, per_reply  # 50 ms on an idle CPU (benchmarks/scoring_speed.py); slack for shared CI
+
+
+def test_cli_score_jsonl_one_line_per_input(tmp_path):
+    import subprocess
+    import sys
+
+    warm = "I'm so sorry the wait is keeping you up at night. Results take 3-5 days. How are you holding up?"
+    lines = [
+        json.dumps({"id": "warm", "patient": PATIENT, "reply": warm}),
+        "{not json",
+        json.dumps({"id": "curt", "patient": PATIENT, "reply": "Results take 3-5 days."}),
+        json.dumps({"id": "empty", "patient": PATIENT, "reply": "  "}),
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "empathy", "score", "--jsonl", str(src)], capture_output=True, timeout=300)
+    out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert proc.returncode == 1  # some lines failed
+    assert [o["id"] for o in out] == ["warm", 2, "curt", "empty"]
+    assert "error" in out[1] and "empty" in out[3]["error"]
+    warm_out, curt_out = out[0], out[2]
+    assert warm_out["empathy"] > curt_out["empathy"]
+    assert set(warm_out["dimensions"]) == set(DIMENSIONS)
+    assert {"readability", "politeness", "dbt", "dbt_adherence"} <= set(warm_out["quality"])
+    s, e = warm_out["dimensions"]["emotional_reactions"]["spans"][0]
+    assert warm[s:e] == "I'm so sorry the wait is keeping you up at night."
+    assert warm_out["patient_emotion"]["emotions"][0] == "anxiety"
+
+    proc = subprocess.run([sys.executable, "-m", "empathy", "score", "--patient", PATIENT], capture_output=True, timeout=300)
+    err = proc.stderr.decode().strip().splitlines()
+    assert proc.returncode == 1 and len(err) == 1 and err[0].startswith("Error: --reply is required"), err
