@@ -332,7 +332,9 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
             with gr.Row():
                 level = gr.Slider(0, 3, value=1, step=1, label="Empathy level (0 none · 1 standard · 2 high · 3 extreme)",
                                   elem_id="level")
-                model = gr.Dropdown(choices, value=choices[0][1], label="Model", elem_id="model")
+                model = gr.Dropdown(choices, value=choices[0][1], label="Model (GGUF files and trained adapters)",
+                                    elem_id="model")
+                refresh_models = gr.Button("↻ models", elem_id="refresh-models", scale=0)
                 go = gr.Button("Edit and generate", variant="primary", elem_id="go")
             status = gr.Markdown("", elem_id="status")
             emotion = gr.HTML("", elem_id="emotion")
@@ -435,6 +437,7 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
         go.click(compose, [patient, draft, level, model, name], [emotion, card_original, card_edit, card_generate,
                                                                  accept_text, ids, status],
                  concurrency_limit=1, concurrency_id="model", api_name="compose")
+        refresh_models.click(lambda: gr.Dropdown(choices=app.model_choices()), None, model, api_name=False)
         vote_btn.click(judge, [ids, pair, v_emp, v_acc, v_all, name], judge_status, api_name=False)
         up.click(rate_up, [ids, rate_kind, name], judge_status, api_name=False)
         down.click(rate_down, [ids, rate_kind, name], judge_status, api_name=False)

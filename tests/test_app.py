@@ -149,3 +149,30 @@ def test_start_up_loads_the_model_but_not_torch_or_training(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_tradeoff_curve_has_one_point_per_level(app):
+    df, table = app.tradeoff(PATIENT, DRAFT, "default")
+    assert list(df["level"]) == ["0", "1", "2", "3"]
+    assert df["fact precision"].between(0, 1).all() and df["empathy"].between(0, 1).all()
+
+
+def test_model_picker_lists_embedded_model_and_adapters_with_run_descriptions(app, tmp_path):
+    from empathy.models import EMBEDDED_ID
+
+    choices = app.model_choices()
+    assert choices[0][1] == EMBEDDED_ID
+    run = app.store.add_training_run("dpo", EMBEDDED_ID, {})
+    adapter = tmp_path / "models" / "dpo-1.gguf"
+    adapter.parent.mkdir()
+    import empathy.models as models
+
+    real = models.gguf_type
+    models.gguf_type = lambda p: "adapter" if p.name == "dpo-1.gguf" else real(p)
+    try:
+        adapter.write_bytes(b"GGUF\x03\x00\x00\x00")
+        app.store.update_training_run(run, status="done", adapter_path=str(adapter))
+        labels = dict((v, k) for k, v in app.model_choices())
+    finally:
+        models.gguf_type = real
+    assert f"{EMBEDDED_ID}+dpo-1" in labels and "dpo run 1, done" in labels[f"{EMBEDDED_ID}+dpo-1"]
