@@ -121,13 +121,17 @@ class App:
             if draft:
                 ids["original"] = self.store.add_reply(case_id, draft, kind="original", model="physician", prompt="",
                                                        level=None)
+            # store first, review second: a failing checker never loses what the model wrote
+            for kind, result in results.items():
+                ids[kind] = self.store.add_reply(case_id, result.text, kind=kind, model=result.model,
+                                                 prompt=result.prompt, level=result.level, path=result.path)
+        except EmpathyError as e:
+            raise gr.Error(str(e))
+        try:
             reviews = {}
             for kind, result in results.items():
-                review = review_reply(patient, draft, result.text, kind, crisis=crisis)
-                reviews[kind] = review
-                ids[kind] = self.store.add_reply(
-                    case_id, result.text, kind=kind, model=result.model, prompt=result.prompt, level=result.level,
-                    path=result.path, scores=review.scores, fact_report=review.fact_report)
+                reviews[kind] = review = review_reply(patient, draft, result.text, kind, crisis=crisis)
+                self.store.update_reply(ids[kind], scores=review.scores, fact_report=review.fact_report)
             if draft:
                 review = review_reply(patient, draft, draft, "original", crisis=crisis)
                 reviews["original"] = review
@@ -141,8 +145,13 @@ class App:
                 cards["generate"] = render.card(TITLES["generate"], gen_html, g)
             else:
                 cards["generate"] = render.card(TITLES["generate"], render.text_html(texts["generate"]), reviews["generate"])
-        except EmpathyError as e:
-            raise gr.Error(str(e))
+        except Exception as e:  # the replies are saved; say what failed instead of hiding them
+            note = f"checking failed ({type(e).__name__}: {e}); the replies are saved unchecked"
+            for kind in results:
+                cards[kind] = render.card(TITLES[kind], render.text_html(texts[kind]), note=note)
+            yield (emo, cards["original"], cards["edit"], cards["generate"], texts.get("edit") or "", ids,
+                   f"Saved as case {case_id}, but {note}.")
+            return
         status = f"Saved as case {case_id}. Judge the replies below, or accept an edit."
         yield emo, cards["original"], cards["edit"], cards["generate"], texts.get("edit") or "", ids, status
 

@@ -176,3 +176,15 @@ def test_model_picker_lists_embedded_model_and_adapters_with_run_descriptions(ap
     finally:
         models.gguf_type = real
     assert f"{EMBEDDED_ID}+dpo-1" in labels and "dpo run 1, done" in labels[f"{EMBEDDED_ID}+dpo-1"]
+
+
+def test_a_failing_checker_loses_no_reply(app, monkeypatch):
+    import empathy.review
+
+    def broken(*a, **k):
+        raise RuntimeError("scorer exploded")
+
+    monkeypatch.setattr(empathy.review, "review_reply", broken)
+    emo, original, edit, generate, accept_text, ids, status = _compose(app)[-1]
+    assert "checking failed" in status and "scorer exploded" in edit
+    assert {r["kind"] for r in app.store.replies(ids["case"])} == {"original", "edit", "generate"}
