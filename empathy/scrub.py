@@ -69,10 +69,11 @@ _RECORD_CUE = (
     r"(?:MRN|M\.R\.N\.|medical\s+record(?:\s+(?:number|no\.?|#))?|record\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)"
     r"|patient\s+(?:ID|id|number|no\.?|#)|member\s+(?:ID|id|number|no\.?|#)|account\s+(?:number|no\.?|#)|acct\.?\s*(?:#|no\.?)?"
     r"|insurance\s+(?:ID|id|number|no\.?|#)|policy\s+(?:number|no\.?|#)|health\s+card(?:\s+number)?|SSN|social\s+security(?:\s+number)?"
-    r"|subscriber\s+(?:ID|id)|case\s+(?:number|no\.?|#)|ID\s*(?:number|no\.?|#))"
+    r"|subscriber\s+(?:ID|id)|case\s+(?:number|no\.?|#)|ID\s*(?:number|no\.?|#)|member\s*#|patient\s*#|pt\.?\s*#"
+    r"|medicare(?:\s+(?:number|no\.?|#|ID))?|medicaid(?:\s+(?:number|no\.?|#|ID))?)"
 )
 RECORD = re.compile(
-    _RECORD_CUE + r"(?:\s+(?:is|was))?\s*[:#]?\s*(?:number\s*)?#?\s*(?P<id>[A-Za-z]{0,4}[-\s]?\d[\dA-Za-z-]{3,}\d|\d{4,})",
+    _RECORD_CUE + r"(?:\s+(?:is|was))?\s*[:#]?\s*(?:number\s*)?#?\s*(?P<id>[A-Za-z]{0,4}[-\s]?\d[\dA-Za-z-]{3,}\d(?:[ -]\d{2,})*|\d{4,}(?:[ -]\d{2,})*)",
     re.IGNORECASE,
 )
 # A bare record-like token: letters then 6+ digits (e.g. "MRN00123456", "A1234567" after a cue is handled above).
@@ -112,6 +113,12 @@ _CITY_STATE_ZIP = (
 ADDRESS = re.compile(
     r"\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'-]*\s+){0,3}" + _STREET_SUFFIX + r"(?![\w])" + _UNIT + _CITY_STATE_ZIP
 )
+ADDRESS_CUED = re.compile(
+    r"(?:live at|living at|lives at|address is|address:|moved to|mail (?:it |them |the \w+ )?to|home is at|located at)\s+"
+    r"(?P<addr>\d{1,6}\s+(?:[a-z0-9][\w'-]*\s+){0,3}" + _STREET_SUFFIX + r"(?![\w])"
+    r"(?:,?\s*(?:apt|apartment|unit|suite|ste|#)\.?\s*#?\s*[\w-]+)?)",
+    re.IGNORECASE,
+)
 PO_BOX = re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+\b", re.IGNORECASE)
 
 # --- names ----------------------------------------------------------------------------------------------------
@@ -127,6 +134,8 @@ _NOT_NAMES = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "office", "clinic", "hospital",
     "pharmacy", "emergency", "er", "icu", "mayo", "glad", "happy", "sure", "okay", "ok", "fine", "well", "better",
     "worse", "sick", "tired", "in", "on", "at", "to", "for", "with", "about", "from", "of", "as", "if", "is",
+    "were", "youre", "theyre", "thats", "theres", "heres", "lets", "ill", "well", "weve", "ive", "id", "everything",
+    "nothing", "someone", "somebody", "anyone", "nobody", "who", "what", "when", "where", "why", "how",
 }
 
 # Common given names (patients, family members, staff). Ambiguous English words (Will, May, Grace, Hope, Mark,
@@ -148,8 +157,14 @@ _FIRST_NAMES = set(
     charlotte mia amelia harper ella chloe zoe priya aisha fatima mohammed muhammad ahmed ali omar wei li chen
     raj rahul anil sunita deepak arjun yuki hiroshi kenji mei jun carlos miguel luis jorge pedro rosa lucia elena
     sofia ana camila diego javier alejandro gabriela valentina mateo santiago ivan olga dmitri sergei natasha
+    jenny jen jenn tom tommy mike jim jimmy joe joey dan danny dave steve chris kate katie liz beth sue susie
+    jess becky meg maggie ben sam alex nick matt tony andy pete rob greg jeff ken jon ron don barb deb pam cathy
+    kathy cindy wendy tina lucy molly ellie abby bobby charlie freddie harry
     """.split()
 )
+# First names that are also ordinary lowercase words (or medical terms): only matched when capitalised.
+_LOWER_UNSAFE = {"frank", "amber", "christian", "carol", "rosa", "ray", "don", "sue", "ken", "jack", "bobby", "pat",
+                 "sandy", "dean", "gene", "victoria", "virginia", "jean", "will", "may", "li", "ma", "ali", "mia"}
 
 _SURNAMES = set(
     """
@@ -184,6 +199,7 @@ TITLE_NAME = re.compile(
 )
 CUE_NAME = re.compile(
     r"(?:\b(?:[Mm]y name is|[Nn]ame:|[Pp]atient:|[Pp]atient name:?|[Tt]his is|[Ii] am|[Ii]'m|[Ii] m|[Ss]igned,?|"
+    r"[Ii]t'?s|[Ii]t is|[Ff]rom|[Oo]n behalf of|[Pp]t\.? name:?|[Pp]t:|[Bb]ehalf of|"
     r"[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Aa]sk for|[Cc]all(?:ed)?|[Cc]ontact|[Ss]ee|[Ww]ith"
     r"|(?:[Mm]y|[Hh]is|[Hh]er|[Oo]ur) (?:son|daughter|wife|husband|mother|mom|father|dad|brother|sister|partner|"
     r"grandson|granddaughter|grandmother|grandfather|child|caregiver|aunt|uncle|niece|nephew|friend|neighbor|"
@@ -199,6 +215,7 @@ SIGNOFF_NAME = re.compile(
 )
 HERE_NAME = re.compile(rf"(?:^|(?<=[,.!?]\s))(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+here\b")
 DASH_SIGNATURE = re.compile(rf"(?m)(?:^|\s)[-–—]{{1,2}}\s?(?P<name>{_FULL_NAME})\s*$")
+LOWER_WORD = re.compile(r"(?<![\w@.'-])[a-z]{2,}(?![\w@'-])")
 KNOWN_NAME = re.compile(rf"\b(?P<name>{_NAME_WORD}(?:\s+(?:{_INITIAL}|{_NAME_WORD})){{0,2}})\b")
 
 
@@ -240,6 +257,8 @@ def find_identifiers(text: str) -> list[Found]:
         add("record", m.start(), m.end())
     for m in ADDRESS.finditer(text):
         add("address", m.start(), m.end())
+    for m in ADDRESS_CUED.finditer(text):
+        add("address", m.start("addr"), m.end("addr"))
     for m in PO_BOX.finditer(text):
         add("address", m.start(), m.end())
     for m in PHONE.finditer(text):
@@ -247,12 +266,26 @@ def find_identifiers(text: str) -> list[Found]:
     for pattern in (TITLE_NAME, GREETING_NAME, SIGNOFF_NAME, DASH_SIGNATURE, HERE_NAME, CUE_NAME):
         for m in pattern.finditer(text):
             name = _trim_name(m.group("name"))
+            if name.endswith("'s"):
+                name = name[:-2]
             if not name:
                 continue
             if pattern is CUE_NAME and not _cue_name_ok(m, name):
                 continue
             start = m.start("name")
-            add("name", start, start + len(name))
+            end = start + len(name)
+            last_first = re.match(rf",\s*({_NAME_WORD})(?=\s*(?:[.\n]|$))", text[end:])
+            if last_first and pattern is CUE_NAME:  # "Pt name: Ng, Bao."
+                end += last_first.end()
+            add("name", start, end)
+    # lowercase writing ("this is jenny tran", "dr wu"): common given names, a surname after one, or after "dr"
+    words = [(m.group(), m.start(), m.end()) for m in LOWER_WORD.finditer(text)]
+    for i, (word, start, end) in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) and text[end:words[i + 1][1]].strip() == "" else None
+        if word in _FIRST_NAMES and word not in _LOWER_UNSAFE:
+            add("name", start, nxt[2] if nxt and nxt[0] in _SURNAMES else end)
+        elif word in ("dr", "doctor") and nxt and nxt[0] in _SURNAMES:
+            add("name", nxt[1], nxt[2])
     for m in KNOWN_NAME.finditer(text):
         words = m.group("name").split()
         # keep only the run of name-like words starting at a known first name or containing a known surname
@@ -267,13 +300,27 @@ def find_identifiers(text: str) -> list[Found]:
 def _cue_name_ok(m: re.Match, name: str) -> bool:
     """Cues like "I'm" or "with" are followed by ordinary words too; only accept known names after them."""
     cue = m.group(0)[: m.start("name") - m.start()].strip().lower()
-    strong = ("my name is", "name:", "patient:", "patient name", "signed", "this is")
+    strong = ("my name is", "name:", "patient:", "patient name", "signed", "this is", "pt name", "pt. name", "pt:")
     relation = any(cue.startswith(p) for p in ("my ", "his ", "her ", "our "))
     if any(cue.startswith(s) for s in strong) or relation:
         return True
-    if cue in ("i'm", "i am", "i m") and len(name.split()) >= 2:
+    if _medical(name):
+        return False  # "from Lipitor", "it's Tylenol": a drug, not a person
+    if cue in ("it's", "its", "it is"):
+        return True  # "Hi, it's Priyanka."
+    if cue in ("i'm", "i am", "i m", "from", "on behalf of", "behalf of") and len(name.split()) >= 2:
         return True  # "I'm Saoirse Ferreira": two capitalised words after "I'm" are a name
     return _is_known_name(name.split()) or name.split()[0].lower() in _FIRST_NAMES
+
+
+def _medical(name: str) -> bool:
+    """A drug or clinical term from the fact checker's vocabulary (kept: medical content must survive)."""
+    try:
+        from .facts import vocabulary
+    except ImportError:  # the fact checker is optional here
+        return False
+    phrases = vocabulary().phrases
+    return name.lower() in phrases or any(w.lower() in phrases for w in name.split() if len(w) > 3)
 
 
 def _resolve(spans: list[Found]) -> list[Found]:

@@ -11,6 +11,7 @@ import pytest
 from empathy.scrub import KINDS, scrub, scrub_text
 
 DATA = Path(__file__).parent / "data" / "scrub_messages.jsonl"
+HOLDOUT = Path(__file__).parent / "data" / "scrub_holdout.jsonl"  # hand-written, other styles
 MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december"}
 STREET_WORDS = {"street", "avenue", "ave", "road", "lane", "drive", "blvd", "court", "way", "place", "apt"}
@@ -28,13 +29,14 @@ def leaked(identifier: dict, out: str) -> bool:
     return any(re.search(rf"(?<![\w]){re.escape(t)}(?![\w])", out) for t in tokens)
 
 
-def _rows():
-    return [json.loads(line) for line in DATA.read_text().splitlines() if line.strip()]
+def _rows(path=DATA):
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def test_recall_of_planted_identifiers_and_medical_content_intact():
-    rows = _rows()
-    assert len(rows) >= 100
+@pytest.mark.parametrize("path", [DATA, HOLDOUT], ids=["generated", "handwritten"])
+def test_recall_of_planted_identifiers_and_medical_content_intact(path):
+    rows = _rows(path)
+    assert len(rows) >= (100 if path == DATA else 20)
     total = {k: 0 for k in KINDS}
     found = {k: 0 for k in KINDS}
     damaged = []
@@ -48,7 +50,7 @@ def test_recall_of_planted_identifiers_and_medical_content_intact():
     overall = sum(found.values()) / sum(total.values())
     print(f"scrub recall overall {overall:.3f} ({sum(found.values())}/{sum(total.values())}); "
           + ", ".join(f"{k} {recall[k]:.3f} ({found[k]}/{total[k]})" for k in KINDS))
-    assert all(total[k] >= 40 for k in KINDS), total  # every kind is planted many times
+    assert all(total[k] >= (40 if path == DATA else 3) for k in KINDS), total  # every kind is planted, often
     assert overall >= 0.95
     assert all(r >= 0.90 for r in recall.values()), recall
     assert damaged == []
@@ -61,6 +63,8 @@ def test_recall_of_planted_identifiers_and_medical_content_intact():
     "Your MRI on March 3, 2024 showed a 2 cm cyst. Ibuprofen 400 mg every 6 hours as needed.",
     "I'm worried about my PSA of 4.2 and I'm feeling anxious. With Aspirin 81 mg too.",
     "Hi doctor, Thanks for seeing me. Best wishes on your trip.",
+    "We're here to support you. It's Lipitor 20 mg from now on, not Zocor.",
+    "Walk 2 miles down the road daily; amber urine means drink more water; frank blood needs a call.",
 ])
 def test_medical_text_without_identifiers_is_unchanged(text):
     assert scrub(text) == text
