@@ -95,6 +95,11 @@ def _read_text(path: Path) -> str:
 
 
 def _dataset_rows(source: str, path: Path, fmt: str, split: str) -> Iterable[dict]:
+    import os
+
+    # Never reach for the hub: patient data stays local, and a missing dataset fails at once instead of hanging.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     try:
         import datasets
     except ImportError:
