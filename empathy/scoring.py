@@ -39,6 +39,8 @@ CARRY = 0.5
 EMPTY_CREDIT = 0.3
 FALSE_REASSURANCE_FACTOR = 0.65
 DUPLICATE_SIMILARITY = 0.9
+SPECIFIC = ("emotional_reactions", "validation")
+SPECIFIC_FROM, SPECIFIC_FLOOR = 0.1, 0.5
 
 DATA = Path(__file__).parent / "data" / "scoring_sentences.tsv"
 
@@ -341,6 +343,8 @@ def score_empathy(patient: str, reply: str, *, analysis: list[SentenceAnalysis] 
                 c = 0.0
             if d == "interpretations":  # reflecting the patient's words, not a generic line
                 c *= float(np.clip((a.relevance - 0.05) / 0.3, 0.3, 1.0))
+            elif d in SPECIFIC:  # sympathy about *this* patient's situation counts more than a stock line
+                c *= float(np.clip((a.relevance - SPECIFIC_FROM) / 0.3, SPECIFIC_FLOOR, 1.0))
             if c <= 0:
                 continue
             misses[d] *= 1.0 - c * p

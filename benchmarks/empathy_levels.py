@@ -1,0 +1,71 @@
+"""Do edits at higher empathy levels score higher? Originals vs level-1 vs level-3 edits, real embedded model.
+
+    python benchmarks/empathy_levels.py [--n 18] [--threads 2] [--out runs/empathy_levels.jsonl]
+
+Drafts: the curt (level-0) physician replies of tests/data/scoring_validation.jsonl, one per scenario.
+Each draft is edited once at level 1 and once at level 3 with ``edit_once`` (one raw model call, no
+verification) on the embedded SmolLM2-135M GGUF, and every text is scored with ``score_empathy``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def drafts(n: int) -> list[dict]:
+    rows = [json.loads(line) for line in (ROOT / "tests/data/scoring_validation.jsonl").read_text().splitlines() if line.strip()]
+    return [r for r in rows if r["kind"] == "graded" and r["level"] == 0][:n]
+
+
+def run(n: int = 18, threads: int = 2, levels=(1, 3), seed: int = 0, out: str | None = None) -> dict:
+    from empathy.backends import get_backend
+    from empathy.config import Settings
+    from empathy.editing import edit_once
+    from empathy.scoring import score_empathy, warm_up
+
+    warm_up()
+    backend = get_backend(Settings(backend="llama-cpp", threads=threads))
+    rows = []
+    start = time.perf_counter()
+    for d in drafts(n):
+        row = {"id": d["scenario"], "original": score_empathy(d["patient"], d["reply"]).overall}
+        for level in levels:
+            edit = edit_once(d["patient"], d["reply"], level, backend=backend, seed=seed)
+            row[f"level{level}"] = score_empathy(d["patient"], edit.text).overall
+            row[f"text{level}"] = edit.text
+        rows.append(row)
+        print(json.dumps({k: v for k, v in row.items() if not k.startswith("text")}), flush=True)
+    keys = ["original"] + [f"level{lv}" for lv in levels]
+    summary = {
+        "n": len(rows),
+        "means": {k: round(statistics.mean(r[k] for r in rows), 3) for k in keys},
+        "share_l3_gt_l1": round(sum(r[f"level{levels[-1]}"] > r[f"level{levels[0]}"] for r in rows) / len(rows), 3),
+        "share_l1_gt_original": round(sum(r[f"level{levels[0]}"] > r["original"] for r in rows) / len(rows), 3),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps(r) + "\n")
+    return summary
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=18)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out")
+    args = ap.parse_args()
+    print(json.dumps(run(args.n, args.threads, seed=args.seed, out=args.out), indent=2))

@@ -1,0 +1,54 @@
+"""Milliseconds per reply for score_empathy and communication_quality, after load.
+
+    python benchmarks/scoring_speed.py
+
+Scores every reply of tests/data/scoring_validation.jsonl twice: cold (new sentences, embedded once)
+and warm (sentence embeddings cached), and reports load time, mean and p95 per reply.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _timed(fn, rows):
+    times = []
+    for r in rows:
+        t = time.perf_counter()
+        fn(r["patient"], r["reply"])
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"mean_ms": round(statistics.mean(times), 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1)}
+
+
+def main() -> dict:
+    from empathy.quality import communication_quality
+    from empathy.scoring import score_empathy, warm_up
+
+    rows = [json.loads(line) for line in (ROOT / "tests/data/scoring_validation.jsonl").read_text().splitlines() if line.strip()]
+    t = time.perf_counter()
+    warm_up()
+    communication_quality("I am worried.", "Thank you for writing.")
+    load = round(time.perf_counter() - t, 2)
+    return {
+        "replies": len(rows),
+        "load_seconds": load,
+        "score_empathy_cold": _timed(score_empathy, rows),
+        "score_empathy_warm": _timed(score_empathy, rows),
+        "communication_quality_warm": _timed(communication_quality, rows),
+        "cpu_count": os.cpu_count(),
+        "load_average": os.getloadavg()[0],
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), indent=2))
