@@ -416,7 +416,10 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
             build_retrain_tab = None
         if build_retrain_tab is not None:
             with gr.Tab("Retrain", elem_id="tab-retrain"):
-                build_retrain_tab(settings, store)
+                try:
+                    build_retrain_tab(settings, store)
+                except Exception as e:  # the other tabs must still work
+                    gr.Markdown(f"The Retrain tab could not be built: {type(e).__name__}: {e}")
 
         def compose(patient, draft, level, model, name, request: gr.Request):
             yield from app.compose(patient, draft, level, model, name, request)
