@@ -297,6 +297,8 @@ class Store:
         """The chat messages the model sees for these replies: an edit prompt when the case has a draft."""
         from .prompts import edit_messages, generate_messages
 
+        # an accepted text answers the prompt of the reply it was edited from (kept in kind/level of the others)
+        replies = [r for r in replies if r["kind"] != "accepted"] or replies
         levels = [r["level"] for r in replies if r.get("level") is not None]
         level = levels[0] if levels else 1
         patient = self._clean(case["patient"])

@@ -205,3 +205,14 @@ def test_threads_share_one_store(store):
     [t.join() for t in threads]
     assert errors == [] and store.count("judgments") == 200
     assert store.integrity_check() == "ok"
+
+
+def test_accepted_edit_of_a_generated_reply_keeps_the_generation_prompt(store):
+    from empathy.prompts import generate_messages
+
+    case, original, edit, gen = _case(store)
+    store.add_accepted_edit("bob", case, gen, "Your PSA of 4.2 needs a repeat test in 3 months; I know waiting is hard.")
+    (dpo,) = store.dpo_records()
+    (sft,) = store.sft_records()
+    expected = generate_messages(store.case(case)["patient"], 2)
+    assert dpo["prompt"] == expected and sft["prompt"] == expected
