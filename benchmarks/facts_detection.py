@@ -53,7 +53,7 @@ def main() -> None:
     ap.add_argument("--split", default="all")
     ap.add_argument("--show-misses", action="store_true")
     args = ap.parse_args()
-    for split in (["dev", "heldout", "all"] if args.split == "all" else [args.split]):
+    for split in (["dev", "heldout", "blind", "all"] if args.split == "all" else [args.split]):
         res = evaluate(load(split))
         print(f"\n== {split}: false alarms on clean pairs {res['false_alarm']:.3f}")
         for kind, st in sorted((k, v) for k, v in res.items() if k != "false_alarm"):

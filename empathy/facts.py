@@ -274,7 +274,7 @@ _INSTRUCTIONS = [
     ("schedule", r"schedul(?:e|ing)|book(?:ing)?|arrang(?:e|ing)|set(?:ting)? up (?:an?|your)|make an appointment|follow(?:-| )?up|come (?:back )?in|come back|return (?:to|for|in)|see you (?:in|next|on|at)|appointment|visit (?=in|next)"),
     ("contact", r"call (?:us|me|the office|the clinic|our office|your)|contact (?:us|me|the|your)|phone (?:us|me|the)|message (?:us|me)|send (?:me|us) a message|reach out|let (?:me|us) know|notify (?:us|me)|get in touch"),
     ("monitor", r"monitor(?:ing)?|keep track|track(?:ing)? (?:your|it)|keep an eye on|watch (?:for|out for)|keep a (?:log|diary|journal|record)|log your|check your|measure your|weigh yourself|write down"),
-    ("rest", r"keep (?:\w+ ){1,2}(?:raised|elevated|up)|rais(?:e|ing) your (?:leg|legs|feet|foot|arm|head)|rest(?:ing)?(?! assured)|get (?:some|plenty of|enough) (?:rest|sleep)|elevat(?:e|ing)|ice (?:it|the|your)|apply (?:ice|heat)|warm compress|cold compress|sleep (?:more|well)"),
+    ("rest", r"keep (?:\w+ ){1,2}(?:raised|elevated|up)|rais(?:e|ing) your (?:leg|legs|feet|foot|arm|head)|rest(?:ing)?(?! assured| of)|get (?:some|plenty of|enough) (?:rest|sleep)|elevat(?:e|ing)|ice (?:it|the|your)|apply (?:ice|heat)|warm compress|cold compress|sleep (?:more|well)"),
     ("hydrate", r"drink (?:plenty|lots|more|at least|\d|water|fluids)|stay hydrated|hydrat(?:e|ion)|fluids"),
     ("exercise", r"exercis(?:e|ing)|go for (?:a )?walks?|walk(?:ing)? (?:\d|every|daily|for)|stretch(?:ing|es)?|physical activity|stay active|be active"),
     ("diet", r"eat(?:ing)? (?:more|less|a|plenty|smaller|healthy|fiber|bland)|diet|cut out|low-salt|low salt|high-fiber|high fiber|reduce (?:your )?salt"),
@@ -289,6 +289,12 @@ _COMPATIBLE = [{"continue", "take"}, {"schedule", "repeat", "get-test"}, {"refer
                {"monitor", "repeat", "get-test"}, {"hydrate", "diet"}, {"rest", "lifestyle"}]
 _CONFLICTS = [("stop", "continue"), ("stop", "take"), ("stop", "start"), ("stop", "increase"), ("increase", "decrease"),
               ("avoid", "take"), ("avoid", "continue")]
+# Advice the instruction groups do not name: an imperative opening or a recommending phrase.
+_ADVICE = re.compile(
+    r"(?:^|^\s*(?:if|when|whenever|should|once|until|before|after)\b[^,]*,)\s*(?:please\s+|also\s+|and\s+)*(?:do not|don't|never|always|make sure|be sure|remember to|try to|wash|wear|keep|stay|get|use|put|bring|offer|give|"
+    r"switch|cut|limit|skip|sit|stand|lie|try|sleep|wait|stop|avoid|eat|drink|check|offer|bring|call|come|go|see)\b"
+    r"|\b(?:you should|you must|you need to|you'll need to|it(?:'s| is) (?:important|best|a good idea|essential|vital) (?:not )?to|i (?:would )?(?:recommend|suggest|advise)|"
+    r"would help|(?:it )?(?:may|might|can|could) help|(?:it would be|would be) (?:good|wise|helpful|best)|consider)\b", re.I)
 _GENERIC_CONTACT = re.compile(r"\b(?:any (?:other |more |further )?(?:questions?|concerns?|worries)|questions?|concerns?|anything(?: else)?|need (?:anything|help|to talk|support)|want to talk|to talk)\b", re.I)
 
 _REASSURANCE = re.compile(
@@ -300,14 +306,14 @@ _REASSURANCE = re.compile(
     r"|rest assured|i(?:'m| am) (?:sure|certain|confident|positive) (?:it(?:'s| is)|this is|that|you(?:'re| are| will|'ll))|i can (?:assure|promise|guarantee) you|guarantee"
     r"|(?:completely|totally|perfectly|entirely|absolutely) (?:normal|harmless|safe|fine|healthy|benign|curable)|(?:no|zero) risk|nothing to fear"
     r"|(?:it(?:'s| is)|this is) (?:probably |likely )?(?:just )?nothing|(?:it(?:'s| is)|this is) (?:very |extremely )?common and (?:harmless|nothing)|(?:will|is going to) (?:go away|clear up|resolve) on its own"
-    r"|you have nothing to|there is nothing wrong|there's nothing wrong|no problem at all|(?:fully|completely) cured|won't (?:come back|return|spread))",
+    r"|(?:will|should) (?:sort itself out|pass|settle down|settle) (?:on its own|by itself)?|trust me|you have nothing to|there is nothing wrong|there's nothing wrong|no problem at all|(?:fully|completely) cured|won't (?:come back|return|spread))",
     re.I)
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nothing|neither|nor|without|cannot|no longer|free of|ruled out|rule out|negative for|unlikely)\b|n't\b", re.I)
 _HEDGE = re.compile(r"\b(?:may|might|could|possibly|possible|perhaps|probably|likely|unlikely|maybe|suspect|appears? to|seems? to|consider(?:ing)?)\b", re.I)
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 _ABBREV = re.compile(r"\b(?:dr|mr|mrs|ms|st|vs|approx|e\.g|i\.e|etc|no|tab|tabs|caps|min|hr|hrs|wk|wks|mo|yr|yrs|inc|jr|sr|prof)\.$", re.I)
 _CLAUSE_SPLIT = re.compile(
-    r";\s*|,\s+(?:and|but|so|then|plus|while)\s+|\s+(?:and|but|so|then|also|plus|while)\s+(?=(?:please\s+|also\s+|then\s+)?(?:i|we|you|your|it|this|the|continue|start|stop|take|repeat|schedule|call|avoid|keep|make|get|go|come|return|follow|increase|decrease|check|monitor|let|don't|do|drink|rest)\b)"
+    r";\s*|,\s+(?:and|but|so|then|plus|while|which means|meaning|since|because|so that)\s+|\s+(?:and|but|so|then|also|plus|while)\s+(?=(?:please\s+|also\s+|then\s+)?(?:i|we|you|your|it|this|the|continue|start|stop|take|repeat|schedule|call|avoid|keep|make|get|go|come|return|follow|increase|decrease|check|monitor|let|don't|do|drink|rest)\b)"
     r"|,\s+(?=(?:please|continue|start|stop|take|repeat|schedule|call|avoid|keep|make|get|go|come|return|increase|decrease|check|monitor)\b)",
     re.I)
 _CONDITIONAL = re.compile(r"\s*(?:if|when|whenever|unless|once|until|as soon as|before|after|should|in case)\b", re.I)
@@ -387,6 +393,10 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
     for m in _INSTRUCTION_RE.finditer(text):
         group = m.lastgroup.replace("_", "-")
         add("instruction", group, m.start(), m.end())
+    if not any(e.kind == "instruction" for e in out):
+        m = _ADVICE.search(text)
+        if m:
+            add("instruction", "advice", m.start(), m.end())
     # vocabulary phrases (longest match first)
     vocab = vocabulary()
     words = [(m.group(0).lower().strip("'-"), m.start(), m.end()) for m in _WORD.finditer(text)]
@@ -493,7 +503,7 @@ _PERSIST = re.compile(r"\b(?:(?:does not|doesn't|did not|didn't|do not|don't|has
                       r"|continues|persists|keeps going|still there|lasts|lasting|goes on)\b", re.I)
 _NEG_BEFORE = re.compile(r"(?:\b(?:not|never|no need to|no longer)|n't)\s+(?:\w+\s+){0,3}$", re.I)
 _FLIP = {"take": "stop", "continue": "stop", "start": "stop", "increase": "stop", "stop": "continue", "avoid": "continue"}
-_MED_WORDS = re.compile(r"\b(?:medications?|medicines?|meds|pills?|tablets?|capsules?|dose|doses|prescriptions?|drops|cream|ointment|inhaler|patch|supplements?|injections?|shots?|therapy|treatment)\b", re.I)
+_MED_WORDS = re.compile(r"\b(?:medications?|medicines?|meds|pills?|tablets?|capsules?|dose|doses|moisturi[sz]er|lotion|prescriptions?|drops|cream|ointment|inhaler|patch|supplements?|injections?|shots?|therapy|treatment)\b", re.I)
 
 
 def _med_actions_need_object(ents: list[Entity], text: str) -> list[Entity]:
@@ -518,7 +528,8 @@ def _polarity(ents: list[Entity], text: str, offset: int) -> tuple[list[Entity],
                 consumed.append((m.start(), m.end()))
                 e = Entity(e.kind, _FLIP[e.key], e.text, e.start, e.end)
         out.append(e)
-    cues = [m for m in _NEGATION.finditer(masked) if not any(a <= m.start() < b for a, b in consumed)]
+    inside = [(e.start - offset, e.end - offset) for e in out if e.kind == "instruction" and e.key in ("avoid", "stop")]
+    cues = [m for m in _NEGATION.finditer(masked) if not any(a <= m.start() < b for a, b in consumed + inside)]
     negative_action = any(e.kind == "instruction" and e.key in ("stop", "avoid") for e in out)
     return out, bool(cues) != negative_action, persist
 
@@ -580,7 +591,8 @@ def _norm_text(t: str) -> str:
 
 
 def _compatible(a: str, b: str) -> bool:
-    return a == b or any(a in g and b in g for g in _COMPATIBLE)
+    """Can advice ``b`` stand for advice ``a``? Unnamed advice ("make sure...") is covered by any advice, not the reverse."""
+    return a == b or a == "advice" or any(a in g and b in g for g in _COMPATIBLE)
 
 
 def _conflict(a: set[str], b: set[str]) -> tuple[str, str] | None:
@@ -695,7 +707,8 @@ def _recall_side(orig: list[Fact], edit: list[Fact], edited_text: str, sim):
         absent, conflicts = _value_diff(vals_f, vals_w)
         instr_conflict = _conflict(a.get("instruction", set()), wa.get("instruction", set()))
         lost_anchor = [k for kind, keys in a.items() if kind != "instruction" for k in keys if k not in wa.get(kind, ())]
-        lost_instr = [k for k in a.get("instruction", ()) if not any(_compatible(k, o) for o in wa.get("instruction", ()))]
+        lost_instr = [k for k in a.get("instruction", ()) if not any(_compatible(k, o) for o in wa.get("instruction", ()))
+                      and not (k == "refer" and wa.get("referral"))]
         plain = {k: v for k, v in a.items() if k != "instruction"}
         plain_hit, _ = _anchor_overlap(plain, wa)
         related = plain_hit > 0 or (not plain and hit > 0) or s >= 0.6
@@ -707,6 +720,8 @@ def _recall_side(orig: list[Fact], edit: list[Fact], edited_text: str, sim):
             changed.append(FactMatch(f, cp, "changed value: " + _describe_values(conflicts), s, "changed_value"))
         elif instr_conflict:
             changed.append(FactMatch(f, cp, f"instruction reversed: {instr_conflict[0]} became {instr_conflict[1]}", s, "negation_flip"))
+        elif lost_instr and s < 0.6:
+            missing.append(FactMatch(f, cp, f"instruction lost: {', '.join(lost_instr)}", s, "missing_fact"))
         elif negation and (s < 0.93 or hit == total):
             which = "negated" if cp.negated else "no longer negated"
             changed.append(FactMatch(f, cp, f"negation flipped: the statement is {which} in the edit", s, "negation_flip"))

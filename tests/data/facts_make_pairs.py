@@ -187,10 +187,50 @@ DRAFTS = [
             "Check your blood pressure every morning for 2 weeks.", "If you faint, go to the emergency room right away."],
          para="Amlodipine is known to cause dizziness. Please reduce the dose to 5 mg daily. Get up slowly and drink plenty of fluids. Check your blood pressure each morning for 2 weeks. If you faint, go to the emergency room immediately.",
          change=(1, "5 mg", "2.5 mg"), neg=(4, "If you faint", "If you do not faint"), drop=3),
+    # ---------------- blind: written after the checker was tuned, evaluated once ----------------
+    dict(id="allergy1", split="blind", patient="My allergy shots make my arm swell. Should I keep going?",
+         s=["A little swelling at the injection site is expected.", "Take cetirizine 10 mg one hour before each shot.",
+            "If you get hives or trouble breathing, use your EpiPen and call 911."],
+         para="Some swelling where the shot goes in is expected. One hour before each shot, take cetirizine 10 mg. Should you get hives or have trouble breathing, use your EpiPen and call 911.",
+         change=(1, "10 mg", "20 mg"), neg=(0, "is expected", "is not expected"), drop=1),
+    dict(id="uro3", split="blind", patient="I keep getting up at night to pee.",
+         s=["Your urinalysis was normal.", "Stop drinking fluids 2 hours before bed.", "We can try oxybutynin 5 mg at night if this does not help."],
+         para="The urinalysis came back normal. Don't drink fluids in the 2 hours before bed. If that doesn't help, we can try oxybutynin 5 mg at night.",
+         change=(1, "2 hours", "4 hours"), neg=(0, "was normal", "was not normal"), drop=2),
+    dict(id="card3", split="blind", patient="Do I still need the blood thinner after my ablation?",
+         s=["Keep taking apixaban 5 mg twice a day for at least 3 months after the ablation.", "Do not skip doses.",
+            "Your next echocardiogram is in June."],
+         para="Please continue apixaban 5 mg twice a day for at least 3 months following the ablation. It's important not to miss any doses. The next echocardiogram is planned for June.",
+         change=(0, "3 months", "1 month"), neg=(1, "Do not skip doses", "You can skip doses"), drop=2),
+    dict(id="gi3", split="blind", patient="I've had diarrhea for a week after the antibiotics.",
+         s=["Your stool test is positive for C. difficile.", "Start vancomycin 125 mg four times a day for 10 days.",
+            "Wash your hands with soap, because hand gel does not kill this bacteria."],
+         para="The stool test came back positive for C. difficile. Please begin vancomycin 125 mg four times a day for 10 days. Use soap to wash your hands, since hand gel does not kill this bacteria.",
+         change=(1, "four times a day", "once a day"), neg=(0, "is positive for", "is negative for"), drop=2),
+    dict(id="peds3", split="blind", patient="My baby hasn't pooped in 4 days.",
+         s=["This can be normal for breastfed babies.", "Offer 1 ounce of prune juice once a day.", "Bring her in if she vomits or her belly looks swollen."],
+         para="For a breastfed baby, this can be normal. You can give 1 ounce of prune juice once a day. If she vomits or her belly looks swollen, bring her in.",
+         change=(1, "1 ounce", "4 ounces"), neg=(0, "This can be normal", "This is not normal"), drop=2),
+    dict(id="mh1", split="blind", patient="My panic attacks are back since I lost my job.",
+         s=["I'm increasing your buspirone to 15 mg twice daily.", "I also placed a referral to our behavioral health team.",
+            "If you have thoughts of harming yourself, call 988 right away."],
+         para="I'm raising your buspirone to 15 mg twice daily. I've also put in a referral to our behavioral health team. Call 988 right away if you have thoughts of harming yourself.",
+         change=(0, "15 mg", "30 mg"), neg=(2, "If you have thoughts", "If you have no thoughts"), drop=1),
+    dict(id="long3", split="blind", patient="I just got my results after the heart attack scare. What happens now?",
+         s=["Your troponin was normal, so you did not have a heart attack.", "Your stress test showed reduced blood flow in one area.",
+            "I am referring you to cardiology for a cardiac catheterization.", "Start aspirin 81 mg daily and metoprolol 25 mg twice a day.",
+            "Avoid strenuous exercise until you see the cardiologist."],
+         para="The troponin came back normal, which means you did not have a heart attack. The stress test did show reduced blood flow in one area. I'm sending you to cardiology for a cardiac catheterization. Please begin aspirin 81 mg daily and metoprolol 25 mg twice a day. Until you've seen the cardiologist, stay away from strenuous exercise.",
+         change=(3, "25 mg", "50 mg"), neg=(0, "you did not have a heart attack", "you had a heart attack"), drop=4),
+    dict(id="derm3", split="blind", patient="The acne cream burns my skin.",
+         s=["Use the tretinoin cream every other night instead of nightly.", "Apply a moisturizer first.", "It usually takes 12 weeks to see results."],
+         para="Switch the tretinoin cream to every other night rather than every night. Put on a moisturizer first. Results usually take 12 weeks to show.",
+         change=(2, "12 weeks", "2 weeks"), neg=(1, "Apply a moisturizer first", "Do not apply a moisturizer first"), drop=1),
 ]
 
 # Pools of added content (clinically substantive), and clean framing. Dev pools first half, held-out second.
 ADDED_DRUG = {
+    "blind": ["Hydroxyzine 25 mg at night may also calm things down.", "Let's add a short course of famotidine.", "I'm sending in a prescription for tramadol as well."],
     "dev": ["You can also take ibuprofen 400 mg for the pain.", "I will also start you on omeprazole 20 mg daily.",
             "A daily low-dose aspirin would help too.", "Please also take cetirizine 10 mg at night.",
             "We will add prednisone 20 mg for 5 days."],
@@ -199,6 +239,7 @@ ADDED_DRUG = {
                 "Try some loratadine if the symptoms bother you."],
 }
 ADDED_TEST = {
+    "blind": ["We should also check your vitamin D level.", "An EKG next week would be reasonable.", "I will order a CT of the abdomen too."],
     "dev": ["We should also get an MRI to be thorough.", "I'd like to order a CT scan as well.",
             "Let's also do a complete blood count.", "We will schedule an ultrasound too.", "You should also have an ECG."],
     "heldout": ["A colonoscopy would also be a good idea.", "I will add a urinalysis to your next visit.",
@@ -206,12 +247,14 @@ ADDED_TEST = {
                 "I'd like you to have a biopsy to rule things out."],
 }
 ADDED_ADVICE = {
+    "blind": ["Cutting out alcohol completely would help.", "Try yoga or meditation every evening.", "Please weigh yourself every morning."],
     "dev": ["Please also cut back on caffeine.", "Try to walk for 30 minutes every day.", "Make sure you drink plenty of fluids.",
             "Get plenty of rest this week.", "Avoid heavy lifting for now."],
     "heldout": ["It would help to reduce the salt in your diet.", "You should stop smoking as soon as you can.",
                 "Call us if the pain gets worse.", "Keep a log of your symptoms every day.", "Elevate your feet in the evening."],
 }
 REASSURANCE = {
+    "blind": ["Trust me, this will sort itself out.", "It is nothing serious at all.", "You are perfectly healthy otherwise."],
     "dev": ["This is nothing to worry about.", "I'm sure everything will be fine.", "It's definitely not serious.",
             "Rest assured, this is completely normal.", "You'll be fine."],
     "heldout": ["There is really no cause for concern here.", "I can promise you this is harmless.",
@@ -219,9 +262,11 @@ REASSURANCE = {
                 "Everything is going to be okay."],
 }
 # Reassurance attached to a fact sentence (", which is ...")
-REASSURANCE_TAIL = {"dev": [", which is nothing to worry about", ", so there is no need to worry"],
+REASSURANCE_TAIL = {
+    "blind": [", so there is absolutely nothing to fear", ", and I am certain it is harmless"],"dev": [", which is nothing to worry about", ", so there is no need to worry"],
                     "heldout": [", and that is perfectly harmless", ", which is definitely nothing serious"]}
 OPENERS = {
+    "blind": ["Thanks so much for writing in about this.", "I can only imagine how unsettling this has been.", "It makes sense that this is on your mind."],
     "dev": ["Thank you for your message, and I'm sorry you've been dealing with this.",
             "I can hear how worried you are, and that makes complete sense.",
             "I know waiting for answers is hard.", "Thank you for reaching out to me about this.",
@@ -231,6 +276,7 @@ OPENERS = {
                 "I hear you, and I want you to know I take this seriously."],
 }
 CLOSERS = {
+    "blind": ["Warm regards, and please write back any time.", "We are in this with you.", "I hope the rest of your week goes gently."],
     "dev": ["Please reach out if you have any questions.", "We're here to support you through this.",
             "I hope you start feeling better soon.", "Let me know if there is anything else I can do for you.",
             "You are not alone in this."],
@@ -241,7 +287,8 @@ CLOSERS = {
 
 def _key(sentence: str) -> str:
     """The word an added sentence is about (a pool entry must not repeat something the draft says)."""
-    words = {"mri", "ct scan", "blood count", "ultrasound", "ecg", "colonoscopy", "urinalysis", "stress test", "x-ray", "biopsy",
+    words = {"vitamin d", "ekg", "ct of", "hydroxyzine", "famotidine", "tramadol", "alcohol", "yoga", "weigh",
+             "mri", "ct scan", "blood count", "ultrasound", "ecg", "colonoscopy", "urinalysis", "stress test", "x-ray", "biopsy",
              "ibuprofen", "omeprazole", "aspirin", "cetirizine", "prednisone", "gabapentin", "azithromycin", "melatonin", "diazepam", "loratadine",
              "caffeine", "walk", "fluids", "rest", "lifting", "salt", "smoking", "call us", "log", "elevate"}
     return next((w for w in words if w in sentence.lower()), sentence.lower())
