@@ -136,6 +136,7 @@ class RunResult:
     run_id: int | None = None
     log_history: list = field(default_factory=list)
     prefix_cache: dict | None = None
+    evaluation: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
