@@ -291,7 +291,8 @@ class App:
         rates = pd.DataFrame([w.to_dict() for w in win_rates(self.store, dimension)],
                              columns=["model", "level", "wins", "losses", "ties", "n", "win_rate"])
         rates["level"] = rates["level"].map(lambda v: "-" if v is None or v != v else str(int(v)))
-        plot = rates.assign(label=rates["model"] + " L" + rates["level"])[["label", "win_rate"]]
+        plot = rates.assign(label=rates["model"] + rates["level"].map(lambda v: "" if v == "-" else f" L{v}"))
+        plot = plot[["label", "win_rate"]]
         ag = agreement(self.store, dimension).to_dict()
         ag_rows = [{"annotators": k.replace("|", " & "), "Cohen's kappa": v} for k, v in ag["cohen"].items()]
         ag_rows.append({"annotators": f"all ({len(ag['annotators'])}), Fleiss", "Cohen's kappa": ag["fleiss"]})
@@ -400,7 +401,7 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
             ann_status = gr.Markdown("", elem_id="ann-status")
             reveal = gr.HTML("", elem_id="reveal")
 
-        with gr.Tab("Dashboard", elem_id="tab-dashboard"):
+        with gr.Tab("Dashboard", elem_id="tab-dashboard") as dashboard_tab:
             dim = gr.Radio(["overall", "empathy", "accuracy"], value="overall", label="Dimension")
             refresh = gr.Button("Refresh", elem_id="refresh")
             summary = gr.Markdown("", elem_id="summary")
@@ -461,6 +462,7 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
         next_btn.click(next_pair, [name], [ann_patient, ann_a, ann_b, ann_pair, progress_md, reveal], api_name=False)
         ann_vote.click(vote, [ann_pair, a_emp, a_acc, a_all, name], [ann_status, reveal], api_name=False)
         refresh.click(app.dashboard, [dim], [summary, rates, rates_plot, kappa, progress_table], api_name=False)
+        dashboard_tab.select(app.dashboard, [dim], [summary, rates, rates_plot, kappa, progress_table], api_name=False)
         dim.change(app.dashboard, [dim], [summary, rates, rates_plot, kappa, progress_table], api_name=False)
         gr.api(record_judgment, api_name="record_judgment", concurrency_limit=16)
     blocks.empathy_app = app
