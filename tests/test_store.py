@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 
@@ -216,3 +217,35 @@ def test_accepted_edit_of_a_generated_reply_keeps_the_generation_prompt(store):
     (sft,) = store.sft_records()
     expected = generate_messages(store.case(case)["patient"], 2)
     assert dpo["prompt"] == expected and sft["prompt"] == expected
+
+
+def test_an_older_database_is_migrated_in_place_and_keeps_its_rows(tmp_path):
+    import sqlite_utils
+
+    from empathy.migrations import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    db["_migrations"].create({"id": int, "name": str, "applied_at": str}, pk="id")
+    MIGRATIONS[0](db)  # a database written when only the first migration existed
+    db["_migrations"].insert({"name": MIGRATIONS[0].__name__, "applied_at": "then"})
+    db["cases"].insert({"patient": "old case", "created_at": "then"})
+    db.execute("PRAGMA user_version = 1")
+    db.close()
+    s = Store(path)
+    assert s.migrations_run == [fn.__name__ for fn in MIGRATIONS[1:]]
+    assert s.schema_version == len(MIGRATIONS)
+    assert s.case(1)["patient"] == "old case"
+    s.close()
+
+
+def test_export_scrubs_text_stored_unscrubbed(tmp_path):
+    local = Store(tmp_path / "mixed.db", scrub=False)
+    case, original, edit, gen = _case(local)
+    local.add_judgment("alice", edit, original, "a")
+    assert "Sarah" in local.dpo_records()[0]["prompt"][1]["content"]  # kept for local use
+    local.close()
+    shared = Store(tmp_path / "mixed.db")  # the default: scrub on the way out too
+    record = shared.dpo_records()[0]
+    assert "Sarah" not in json.dumps(record) and "00482913" not in json.dumps(record)
+    shared.close()
