@@ -462,6 +462,12 @@ def _drop_generic(entities: list[Entity], text: str) -> list[Entity]:
 
 def extract_facts(text: str) -> tuple[list[Fact], list[tuple[int, int]]]:
     """Atomic clinical facts (clauses with clinical content) and the spans of non-clinical sentences."""
+    facts, other = _extract_facts_cached(text)
+    return list(facts), list(other)
+
+
+@lru_cache(maxsize=4096)
+def _extract_facts_cached(text: str) -> tuple[tuple[Fact, ...], tuple[tuple[int, int], ...]]:
     facts: list[Fact] = []
     other: list[tuple[int, int]] = []
     for s, e in _sentences(text):
@@ -491,7 +497,7 @@ def extract_facts(text: str) -> tuple[list[Fact], list[tuple[int, int]]]:
                 continue
             pents, negated, persist = _polarity(pents, ptext, ps)
             facts.append(Fact(ptext, ps, pe, pents, negated=negated, hedged=bool(_HEDGE.search(ptext)), persist=persist))
-    return facts, other
+    return tuple(facts), tuple(other)
 
 
 def _without_reassurance(text: str) -> str:
@@ -544,10 +550,14 @@ class _Similarity:
     def __init__(self, texts: list[str]):
         self.index = {t: i for i, t in enumerate(dict.fromkeys(texts))}
         self.vectors = None
-        if self.index:
-            self.vectors = _embed(list(self.index))
+        self.loaded = False
 
     def __call__(self, a: str, b: str) -> float:
+        if a == b:
+            return 1.0
+        if not self.loaded:  # embed only when a decision needs it: verbatim facts never do
+            self.vectors = _embed(list(self.index)) if self.index else None
+            self.loaded = True
         if self.vectors is None:
             return _overlap(a, b)
         return float(self.vectors[self.index[a]] @ self.vectors[self.index[b]])
@@ -575,6 +585,25 @@ def _embed(texts: list[str]) -> np.ndarray | None:
             _EMBED_CACHE[t] = v
     _EMBED_OK[:] = [True]
     return np.stack([_EMBED_CACHE[t] for t in texts])
+
+
+def warm(pairs: list[tuple[str, str]], batch_size: int = 256) -> None:
+    """Embed the facts of many pairs in large batches (much faster than one pair at a time); used by --jsonl."""
+    texts: list[str] = []
+    for original, edited in pairs:
+        if not (isinstance(original, str) and isinstance(edited, str)):
+            continue
+        facts = extract_facts(original)[0] + extract_facts(edited)[0]
+        on, en = _norm_text(original), _norm_text(edited)
+        # a pair whose facts all appear verbatim on the other side never needs an embedding
+        if any(_norm_text(f.text) not in on or _norm_text(f.text) not in en for f in facts):
+            texts.extend(f.text for f in facts)
+    if len(texts) < 2:
+        return
+    todo = [t for t in dict.fromkeys(texts) if t not in _EMBED_CACHE]
+    for i in range(0, len(todo), batch_size):
+        if _embed(todo[i:i + batch_size]) is None:
+            return
 
 
 def _overlap(a: str, b: str) -> float:
