@@ -142,6 +142,7 @@ class FactReport:
 
     def to_dict(self) -> dict:
         return {
+            "original": self.original, "edited": self.edited,
             "recall": round(self.recall, 4), "precision": round(self.precision, 4),
             "flags": list(self.flags), "needs_review": self.needs_review, "mode": self.mode,
             "original_facts": [f.to_dict() for f in self.original_facts],
