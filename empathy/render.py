@@ -84,6 +84,17 @@ def highlights(report_obj, report: dict, original: str, edited: str) -> tuple[st
     return mark_spans(original, fact_spans(report, "original")), mark_spans(edited, fact_spans(report, "edited"))
 
 
+def legend() -> str:
+    """A key to the highlight colours (the fact checker's, when installed)."""
+    try:
+        from .highlight import legend_html
+    except ImportError:
+        return ('<div class="ee-metrics"><mark class="ee-fact-kept">fact kept</mark> '
+                '<mark class="ee-fact-missing">fact missing or changed</mark> '
+                '<mark class="ee-fact-unsupported">not in the original</mark></div>')
+    return legend_html()
+
+
 def highlight_css() -> str:
     try:
         from .highlight import HIGHLIGHT_CSS

@@ -348,6 +348,7 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
                 go = gr.Button("Edit and generate", variant="primary", elem_id="go")
             status = gr.Markdown("", elem_id="status")
             emotion = gr.HTML("", elem_id="emotion")
+            gr.HTML(render.legend(), elem_id="legend")
             with gr.Row(equal_height=False):
                 card_original = gr.HTML(render.placeholder(TITLES["original"], "paste a case and press Edit and generate"),
                                         elem_id="card-original")

@@ -55,10 +55,13 @@ def test_compose_judge_accept_annotate_in_chromium(tmp_path):
             page.locator("#patient textarea").fill(PATIENT)
             page.locator("#draft textarea").fill(DRAFT)
             page.locator("#go").click()
+            # the edit streams into its card while the model writes
+            expect(page.locator("#card-edit")).to_contain_text("writing…", timeout=LONG)
             expect(page.locator("#status")).to_contain_text("Saved as case", timeout=LONG)
             # highlights and metrics
-            assert page.locator("#card-original mark").count() >= 3
-            assert page.locator("#card-edit mark").count() >= 1
+            facts = ":is(mark, .fact-kept, .fact-missing, .fact-changed, .fact-unsupported)"
+            assert page.locator(f"#card-original {facts}").count() >= 3
+            assert page.locator(f"#card-edit {facts}").count() >= 1
             assert "fact recall" in page.locator("#card-edit").inner_text()
             assert "empathy" in page.locator("#card-generate").inner_text()
             assert "fear" in page.locator("#emotion").inner_text()
