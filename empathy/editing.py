@@ -1,9 +1,19 @@
-"""Edit a physician's draft for empathy, or generate a reply from scratch, with a real model."""
+"""Edit a physician's draft for empathy, or generate a reply from scratch, with a real model.
+
+Verified editing: ``edit_reply`` checks its own output with the fact checker (empathy.facts) and
+repairs it. Path ``first-try`` is the model's edit when it keeps every fact and adds none;
+``retry`` asks again with the facts it lost listed as must-keep; ``framed`` keeps the physician's
+sentences verbatim with model-written framing that the checker confirmed; ``framed-bank`` does
+the same with curated framing sentences (empathy.framing) when the model's framing fails. An edit
+that still fails carries ``needs_review``. ``generate_reply`` is checked against the draft when
+one is given, to show what generation loses.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 from .backends import Backend, GenerationOptions, get_backend
 from .config import Settings
@@ -28,6 +38,8 @@ class ReplyResult:
     raw_text: str = ""  # the model's words before clean-up
     flags: list[str] = field(default_factory=list)
     check: dict | None = None  # fact-check report against the draft, when one was made
+    needs_review: bool = False  # a clinician must look: facts missing or unsupported content, or nothing to check against
+    attempts: list[dict] = field(default_factory=list)  # each try: path, text, recall, precision, flags
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -68,8 +80,30 @@ def _options(level: int, draft: str | None, seed: int | None, temperature: float
     return GenerationOptions(max_tokens=budget, temperature=0.3 if temperature is None else temperature, seed=seed)
 
 
-def _run(backend: Backend, messages, options, **meta) -> ReplyResult:
-    completion = backend.complete(messages, options)
+def _complete(backend: Backend, messages, options, on_text: Callable[[str], None] | None):
+    """A completion; with ``on_text`` the growing text is handed over while the model streams (for the UI)."""
+    if on_text is None:
+        return backend.complete(messages, options)
+    import time
+
+    from .backends import Completion
+
+    start = time.perf_counter()
+    first, pieces = None, []
+    for piece in backend.stream(messages, options):
+        if first is None and piece:
+            first = time.perf_counter() - start
+        pieces.append(piece)
+        on_text("".join(pieces))
+    text = "".join(pieces)
+    return Completion(text=text.strip(), model=getattr(backend, "model_id", ""),
+                      prompt_tokens=sum(backend.count_tokens(m.get("content", "")) + 4 for m in messages),
+                      completion_tokens=backend.count_tokens(text) if text else 0,
+                      seconds=time.perf_counter() - start, first_token_seconds=first)
+
+
+def _run(backend: Backend, messages, options, on_text=None, **meta) -> ReplyResult:
+    completion = _complete(backend, messages, options, on_text)
     return ReplyResult(
         text=clean_model_text(completion.text),
         raw_text=completion.text,
@@ -83,27 +117,107 @@ def _run(backend: Backend, messages, options, **meta) -> ReplyResult:
 
 
 def edit_once(patient: str, draft: str, level: int | str = 1, prompt: str = "refined", *, backend: Backend | None = None,
-              seed: int | None = 0, temperature: float | None = None, emotions=None, must_keep=None) -> ReplyResult:
+              seed: int | None = 0, temperature: float | None = None, emotions=None, must_keep=None,
+              on_text: Callable[[str], None] | None = None) -> ReplyResult:
     """One model call: the physician's draft rewritten at ``level``; no checking."""
     patient = clean_text(patient, "patient message")
     draft = clean_text(draft, "physician draft")
     level = level_number(level)
     backend = backend or get_backend(Settings.from_env())
     messages = edit_messages(patient, draft, level, prompt, emotions=emotions, must_keep=must_keep)
-    return _run(backend, messages, _options(level, draft, seed, temperature), prompt=f"edit-{prompt}", level=level, kind="edit")
+    return _run(backend, messages, _options(level, draft, seed, temperature), on_text,
+                prompt=f"edit-{prompt}", level=level, kind="edit")
+
+
+def _clean(report) -> bool:
+    """What may be shown without review: every fact kept, nothing unsupported."""
+    return report.recall == 1.0 and not report.unsupported and not report.changed and not report.needs_review
+
+
+def _attempt(path: str, text: str, report) -> dict:
+    return {"path": path, "text": text, "recall": report.recall, "precision": report.precision, "flags": list(report.flags),
+            "clean": _clean(report)}
+
+
+def _review_flags(report) -> list[str]:
+    return [f for f in report.flags if f != "short_original"] + (["short_original"] if "short_original" in report.flags else [])
 
 
 def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "refined", *, backend: Backend | None = None,
-               seed: int | None = 0, temperature: float | None = None) -> ReplyResult:
-    """The physician's draft edited for empathy at ``level`` (0 none ... 3 extreme)."""
-    return edit_once(patient, draft, level, prompt, backend=backend, seed=seed, temperature=temperature)
+               seed: int | None = 0, temperature: float | None = None, verify: bool = True, retries: int = 1,
+               candidates: int = 3, on_text: Callable[[str], None] | None = None) -> ReplyResult:
+    """The physician's draft edited for empathy at ``level`` (0 none ... 3 extreme), checked and repaired.
+
+    With ``verify`` (the default) the result keeps every fact of the draft and adds no clinical
+    content, or it carries ``needs_review``; ``path`` says which route produced it.
+    """
+    from .facts import check_facts
+    from .framing import framed_edit, patient_emotions
+
+    patient = clean_text(patient, "patient message")
+    draft = clean_text(draft, "physician draft")
+    level = level_number(level)
+    backend = backend or get_backend(Settings.from_env())
+    emotions = [e for e in patient_emotions(patient) if e != "none"] or None
+    first = edit_once(patient, draft, level, prompt, backend=backend, seed=seed, temperature=temperature,
+                      emotions=emotions, on_text=on_text)
+    if not verify:
+        return first
+    report = check_facts(draft, first.text)
+    attempts = [_attempt("first-try", first.text, report)]
+    result, path = first, "first-try"
+    total = first.seconds
+    tries = 0
+    while not (_clean(report) and first.text.strip()) and tries < retries:
+        tries += 1
+        must_keep = [f.text for f in report.original_facts] if report.original_facts else None
+        retry = edit_once(patient, draft, level, prompt, backend=backend, seed=(seed or 0) + 1000 * tries,
+                          temperature=temperature, emotions=emotions, must_keep=must_keep)
+        total += retry.seconds
+        report = check_facts(draft, retry.text)
+        attempts.append(_attempt("retry", retry.text, report))
+        if _clean(report) and retry.text.strip():
+            result, path = retry, "retry"
+            break
+    if path == "first-try" and not (_clean(report) and first.text.strip()):
+        framed = framed_edit(patient, draft, level, backend=backend, seed=seed or 0, candidates=candidates,
+                             emotions=emotions)
+        total += framed.seconds
+        report = check_facts(draft, framed.text)
+        attempts.append(_attempt(framed.path, framed.text, report))
+        result = ReplyResult(text=framed.text, model=first.model, prompt=f"frame-{prompt}", level=level, kind="edit",
+                             raw_text=" | ".join(c["text"] for c in framed.candidates))
+        path = framed.path
+    result.path = path
+    result.seconds = total
+    result.check = report.to_dict()
+    result.flags = _review_flags(report)
+    result.needs_review = not _clean(report)
+    result.attempts = attempts
+    return result
 
 
 def generate_reply(patient: str, level: int | str = 1, *, backend: Backend | None = None, seed: int | None = 0,
-                   temperature: float | None = None) -> ReplyResult:
-    """A reply written from the patient's message alone (what the editing paper compares against)."""
+                   temperature: float | None = None, draft: str | None = None,
+                   on_text: Callable[[str], None] | None = None) -> ReplyResult:
+    """A reply written from the patient's message alone (what the editing paper compares against).
+
+    With ``draft`` the reply is fact-checked against the physician's draft (what generation loses).
+    Without one nothing can vouch for its medicine: it always needs review.
+    """
     patient = clean_text(patient, "patient message")
     level = level_number(level)
     backend = backend or get_backend(Settings.from_env())
-    return _run(backend, generate_messages(patient, level), _options(level, None, seed, temperature),
-                prompt="generate", level=level, kind="generate")
+    result = _run(backend, generate_messages(patient, level), _options(level, None, seed, temperature), on_text,
+                  prompt="generate", level=level, kind="generate")
+    if draft is not None:
+        from .facts import check_facts
+
+        report = check_facts(clean_text(draft, "physician draft"), result.text)
+        result.check = report.to_dict()
+        result.flags = _review_flags(report)
+        result.needs_review = not _clean(report)
+    else:
+        result.flags = ["no_physician_draft"]
+        result.needs_review = True
+    return result

@@ -296,7 +296,7 @@ _ADVICE = re.compile(
     r"switch|cut|limit|skip|sit|stand|lie|try|sleep|wait|stop|avoid|eat|drink|check|offer|bring|call|come|go|see)\b"
     r"|\b(?:you should|you must|you need to|you'll need to|it(?:'s| is) (?:important|best|a good idea|essential|vital) (?:not )?to|i (?:would )?(?:recommend|suggest|advise)|"
     r"would help|(?:it )?(?:may|might|can|could) help|(?:it would be|would be) (?:good|wise|helpful|best)|consider)\b", re.I)
-_GENERIC_CONTACT = re.compile(r"\b(?:any (?:other |more |further )?(?:questions?|concerns?|worries)|questions?|concerns?|anything(?: else)?|need (?:anything|help|to talk|support)|want to talk|to talk)\b", re.I)
+_GENERIC_CONTACT = re.compile(r"\b(?:any (?:other |more |further )?(?:questions?|concerns?|worries)|questions?|concerns?|anything(?: else)?|need (?:anything|help|to talk|support)|want to talk|to talk|any ?time|whenever you(?: like| want| need)?|at any point)\b", re.I)
 
 _REASSURANCE = re.compile(
     r"\b(?:nothing (?:at all )?to (?:worry|be (?:worried|concerned|scared|afraid)) about|no need (?:at all )?to (?:worry|be (?:worried|concerned|alarmed|scared|afraid))"
