@@ -179,3 +179,17 @@ def test_cli_import_export_stats(tmp_path):
     assert text.exit_code == 0 and "judgments" in text.output
     bad = runner.invoke(cli, ["export", "--format", "dpo", "--out", str(tmp_path / "x.txt"), "--db", db])
     assert bad.exit_code != 0 and ".jsonl or .parquet" in bad.output
+
+
+def test_fill_replies_writes_edit_and_generation_for_cases_lacking_pairs(store, tmp_path):
+    from empathy.annotation import fill_replies
+    from empathy.backends import ScriptedBackend
+
+    import_cases(store, str(_jsonl(tmp_path)))  # case 1 has 3 replies, case 2 only its draft
+    backend = ScriptedBackend(replies=["I understand. Avoid ibuprofen; use acetaminophen 500 mg.",
+                                       "Ibuprofen is fine with lisinopril."])
+    assert fill_replies(store, backend, level=2) == 1
+    case2 = store.query("select id from cases order by id")[1]["id"]
+    assert [(r["kind"], r["level"]) for r in store.replies(case2)] == [("original", None), ("edit", 2), ("generate", 2)]
+    assert len(queue_pairs(store)) == 6
+    assert fill_replies(store, backend, level=2) == 0  # nothing left to fill
