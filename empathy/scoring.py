@@ -13,6 +13,8 @@ earns no reassurance and lowers the overall score.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -43,6 +45,7 @@ SPECIFIC = ("emotional_reactions", "validation")
 SPECIFIC_FROM, SPECIFIC_FLOOR = 0.1, 0.5
 
 DATA = Path(__file__).parent / "data" / "scoring_sentences.tsv"
+WEIGHTS_FILE = Path(__file__).parent / "data" / "scoring_weights.json"
 
 _I = r"(?:i'?m|i am|we'?re|we are)"
 _CUES: dict[str, list[str]] = {
@@ -186,17 +189,26 @@ def _lexical(sentence: str) -> dict[str, float]:
 
 
 class _Classifier:
-    """One logistic regression per label on sentence embeddings, fitted on first use (about a second)."""
+    """One logistic regression per label on sentence embeddings.
+
+    The fitted weights ship in ``data/scoring_weights.json`` (40 KB) with the SHA-256 of the training
+    sentences; if the sentences change, the classifier is refitted at first use (a few seconds) instead.
+    Regenerate the file with ``python -m empathy.scoring``.
+    """
 
     _lock = threading.Lock()
     _instance: "_Classifier | None" = None
 
-    def __init__(self):
+    def __init__(self, W: np.ndarray, b: np.ndarray, fitted_now: bool = False):
+        self.W, self.b, self.fitted_now = W, b, fitted_now
+
+    @classmethod
+    def fit(cls) -> "_Classifier":
         from sklearn.linear_model import LogisticRegression
 
         texts, labels = load_training_sentences()
         X = _embed(texts)
-        self.models = {}
+        W, b = [], []
         for label in LABELS:
             if label == "info":
                 y = np.array([not ls or ls == {"reassuring"} for ls in labels], dtype=int)
@@ -204,20 +216,44 @@ class _Classifier:
                 y = np.array([label in ls for ls in labels], dtype=int)
             model = LogisticRegression(C=2.0, class_weight="balanced", max_iter=500)
             model.fit(X, y)
-            self.models[label] = model
-        self.W = np.stack([self.models[l].coef_[0] for l in LABELS])
-        self.b = np.array([self.models[l].intercept_[0] for l in LABELS])
+            W.append(model.coef_[0])
+            b.append(model.intercept_[0])
+        return cls(np.stack(W), np.array(b), fitted_now=True)
+
+    @classmethod
+    def load(cls) -> "_Classifier | None":
+        """The shipped weights, if they were fitted on the current training sentences and labels."""
+        try:
+            saved = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if saved.get("data_sha256") != training_sha256() or saved.get("labels") != list(LABELS):
+            return None
+        return cls(np.array(saved["coef"], dtype=np.float32), np.array(saved["intercept"], dtype=np.float32))
+
+    def save(self) -> None:
+        WEIGHTS_FILE.write_text(json.dumps({
+            "data_sha256": training_sha256(),
+            "embedding_model": "all-MiniLM-L6-v2",
+            "labels": list(LABELS),
+            "coef": [[round(float(x), 6) for x in row] for row in self.W],
+            "intercept": [round(float(x), 6) for x in self.b],
+        }) + "\n", encoding="utf-8")
 
     @classmethod
     def get(cls) -> "_Classifier":
         with cls._lock:
             if cls._instance is None:
-                cls._instance = cls()
+                cls._instance = cls.load() or cls.fit()
             return cls._instance
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Probabilities, one row per sentence, one column per label in ``LABELS``."""
         return 1.0 / (1.0 + np.exp(-(X @ self.W.T + self.b)))
+
+
+def training_sha256(path: Path = DATA) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_training_sentences(path: Path = DATA) -> tuple[list[str], list[set[str]]]:
@@ -261,9 +297,20 @@ def _embed(texts: list[str]) -> np.ndarray:
     return np.stack([_cache[t] for t in texts])
 
 
+def preload(pairs: list[tuple[str, str]]) -> None:
+    """Embed the sentences of many (patient, reply) pairs in one batch (faster than one reply at a time)."""
+    texts = []
+    for patient, reply in pairs:
+        texts.append((patient or "").strip() or ".")
+        texts += [reply[s:e] for s, e in split_sentences(reply or "")]
+    if texts:
+        _embed(texts)
+
+
 def warm_up() -> None:
-    """Load the embedding model and fit the classifier now rather than on the first score."""
+    """Load the embedding model and the classifier now rather than on the first score."""
     _Classifier.get()
+    _embed(["Warm-up sentence."])
 
 
 @dataclass
@@ -365,3 +412,9 @@ def score_empathy(patient: str, reply: str, *, analysis: list[SentenceAnalysis] 
         flag_spans=flags,
         patient_emotions=emotions,
     )
+
+
+if __name__ == "__main__":  # python -m empathy.scoring: refit on the training sentences and ship the weights
+    fitted = _Classifier.fit()
+    fitted.save()
+    print(f"wrote {WEIGHTS_FILE} ({len(LABELS)} labels, {len(load_training_sentences()[0])} sentences)")

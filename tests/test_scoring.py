@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from empathy.scoring import DIMENSIONS, load_training_sentences, score_empathy, split_sentences
+from empathy.scoring import DIMENSIONS, load_training_sentences, preload, score_empathy, split_sentences
 
 DATA = Path(__file__).parent / "data" / "scoring_validation.jsonl"
 PATIENT = "I've been so anxious waiting for my biopsy results that I can't sleep. When will they be ready?"
@@ -19,6 +19,7 @@ def _rows():
 @pytest.fixture(scope="module")
 def scored():
     rows = _rows()
+    preload([(r["patient"], r["reply"]) for r in rows])
     return rows, [score_empathy(r["patient"], r["reply"]) for r in rows]
 
 
@@ -119,11 +120,11 @@ def test_split_sentences_keeps_offsets_and_abbreviations():
 def test_under_50_ms_per_reply_after_load():
     score_empathy(PATIENT, "Warm-up reply.")
     replies = [f"I'm sorry about the wait, number {i}. Results take {i} days. How are you sleeping?" for i in range(20)]
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: wall time on a shared CI machine measures the neighbours
     for r in replies:
         score_empathy(PATIENT, r)
-    per_reply = (time.perf_counter() - start) / len(replies)
-    assert per_reply < 0.1, per_reply  # 50 ms on an idle CPU (benchmarks/scoring_speed.py); slack for shared CI
+    per_reply = (time.process_time() - start) / len(replies)
+    assert per_reply < 0.05, per_reply  # wall-clock numbers: benchmarks/scoring_speed.py and the README
 
 
 def test_cli_score_jsonl_one_line_per_input(tmp_path):
@@ -155,3 +156,18 @@ def test_cli_score_jsonl_one_line_per_input(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "empathy", "score", "--patient", PATIENT], capture_output=True, timeout=300)
     err = proc.stderr.decode().strip().splitlines()
     assert proc.returncode == 1 and len(err) == 1 and err[0].startswith("Error: --reply is required"), err
+
+
+def test_shipped_weights_match_the_training_sentences():
+    """The weights in empathy/data were fitted on the current sentences; refitting gives the same classifier."""
+    import numpy as np
+
+    from empathy.scoring import LABELS, _Classifier, _embed
+
+    shipped = _Classifier.load()
+    assert shipped is not None, "empathy/data/scoring_weights.json is stale: run python -m empathy.scoring"
+    refit = _Classifier.fit()
+    X = _embed([r["reply"] for r in _rows()[:40]])
+    a, b = shipped.predict(X), refit.predict(X)
+    assert a.shape == (40, len(LABELS))
+    assert np.abs(a - b).max() < 0.02
