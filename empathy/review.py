@@ -140,3 +140,26 @@ def stream_call(fn: Callable[[Backend], object], backend: Backend) -> Iterator[t
         yield kind, value
         if kind == "done":
             return
+
+
+_warm = threading.Event()
+
+
+def warm_up_in_background() -> None:
+    """Load the scorer and fact checker (torch, MiniLM) in a thread, once: called when a browser opens the page,
+    so the first check does not wait ~30 s, while ``python app.py`` itself starts without torch."""
+    if _warm.is_set():
+        return
+    _warm.set()
+
+    def run():
+        try:
+            from .facts import check_facts
+            from .scoring import warm_up
+
+            warm_up()
+            check_facts("Take tamsulosin 0.4 mg daily.", "Please take tamsulosin 0.4 mg daily.")
+        except Exception:  # a missing optional part shows up, with its message, on the first real check
+            pass
+
+    threading.Thread(target=run, daemon=True, name="empathy-warm-up").start()

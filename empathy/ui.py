@@ -423,6 +423,11 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
                 except Exception as e:  # the other tabs must still work
                     gr.Markdown(f"The Retrain tab could not be built: {type(e).__name__}: {e}")
 
+        def warm_up():
+            from .review import warm_up_in_background
+
+            warm_up_in_background()
+
         def compose(patient, draft, level, model, name, request: gr.Request):
             yield from app.compose(patient, draft, level, model, name, request)
 
@@ -466,6 +471,7 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
         dashboard_tab.select(app.dashboard, [dim], [summary, rates, rates_plot, kappa, progress_table], api_name=False)
         dim.change(app.dashboard, [dim], [summary, rates, rates_plot, kappa, progress_table], api_name=False)
         gr.api(record_judgment, api_name="record_judgment", concurrency_limit=16)
+        blocks.load(warm_up, None, None, api_name=False, queue=False)
     blocks.empathy_app = app
     return blocks
 

@@ -48,16 +48,17 @@ def _compose(app, **kw):
 
 
 def test_compose_streams_then_stores_reviewed_replies(app):
-    updates = _compose(app)
+    updates = _compose(app, draft=DRAFT + " <b>Call</b> if you have a fever.")
     assert len(updates) >= 4
     assert any("writing…" in u[2] for u in updates)  # the edit card streamed
     emo, original, edit, generate, accept_text, ids, status = updates[-1]
     assert "Saved as case" in status
     assert set(ids) == {"case", "original", "edit", "generate"}
     assert "fact recall" in edit and "precision" in edit and "empathy" in generate
-    assert "<img src=x" not in edit and "&lt;img src=x onerror=alert(1)&gt;" in edit  # escaped
-    assert accept_text.startswith("I understand this is frightening")
+    assert "<img" not in edit and "<img" not in original and "<script>" not in emo
+    assert "&lt;b&gt;" in original  # the draft's markup is shown as text
     rows = {r["kind"]: r for r in app.store.replies(ids["case"])}
+    assert accept_text == rows["edit"]["text"]  # "accept with my changes" starts from the edit
     assert rows["edit"]["fact_report"]["recall"] is not None and rows["edit"]["level"] == 2
     assert rows["generate"]["scores"]["overall"] is not None
     assert "Okafor" not in app.store.case(ids["case"])["patient"]
