@@ -51,9 +51,21 @@ _PREAMBLE = re.compile(
 )
 
 
+# Prompt text a small model echoes after its answer: everything from there on is dropped.
+_ECHO = re.compile(r"(?:^|\n|\s)(?:rewrite the physician|rewritten (?:physician'?s? )?(?:reply|response)|output only|physician'?s reply\s*:|"
+                   r"<patient>|the patient'?s message is quoted|here is (?:the|a|my) (?:rewritten|revised))", re.IGNORECASE)
+STOP = ("Rewrite the physician", "Rewritten reply", "Rewritten Physician", "Output only", "<patient>", "Physician's reply:")
+
+
 def clean_model_text(text: str) -> str:
-    """Strip preambles, wrapping quotes and tags, and cut a repetition loop at its first repeat."""
+    """Strip preambles, prompt echoes, wrapping quotes and tags, and cut a repetition loop at its first repeat."""
     text = _PREAMBLE.sub("", text.strip())
+    m = _ECHO.search(text)
+    if m and m.start() > 0:
+        text = text[:m.start()]
+    elif m:
+        text = ""
+    text = re.sub(r"\s+\|\s+", " ", text)  # the must-keep list is written with " | " between facts
     text = re.sub(r"</?(?:patient|reply|response)>", "", text, flags=re.IGNORECASE).strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         text = text[1:-1].strip()
@@ -77,7 +89,7 @@ def cut_repetition(text: str) -> str:
 def _options(level: int, draft: str | None, seed: int | None, temperature: float | None) -> GenerationOptions:
     # Budget tokens from the draft: an edit should stay near the draft's length (length risk).
     budget = 320 if draft is None else min(512, 60 + int(len(draft) / 2.2) + 40 * level)
-    return GenerationOptions(max_tokens=budget, temperature=0.3 if temperature is None else temperature, seed=seed)
+    return GenerationOptions(max_tokens=budget, temperature=0.3 if temperature is None else temperature, seed=seed, stop=STOP)
 
 
 def _complete(backend: Backend, messages, options, on_text: Callable[[str], None] | None):

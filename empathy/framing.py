@@ -74,7 +74,8 @@ _FORBIDDEN = re.compile(
     r"condition|disease|cancer|tumou?r|infection|surgery|procedure|prescri\w*|therapy|health|healthy|recover\w*|cure\w*|heal\w*|"
     r"appointment|visit|clinic|hospital|emergency|follow|should|must|need to|make sure|try to|recommend\w*|suggest\w*|advise|"
     r"promise|guarantee|sure|certain|definitely|nothing|fine|okay|ok|normal|serious|worry|risk|safe|sincerely|regards|"
-    r"best wishes|warmly|signed|dear|hi|hello|name)\b|[@#<>\[\]{}:;]",
+    r"best wishes|warmly|signed|dear|hi|hello|name|sentence|write|writing|wrote|reply|response|patient|rewrite|output|"
+    r"warm|lighthearted|message|text|assistant|beat|fight|win|strong)\b|[@#<>\[\]{}:;]",
     re.IGNORECASE)
 
 
@@ -213,9 +214,14 @@ def framed_edit(patient: str, draft: str, level: int = 1, *, backend=None, seed:
         return good
 
     before, after, path = list(bank_before), list(bank_after), "framed-bank"
+    # The curated framing competes too: a model candidate is kept only if the scorer rates it higher.
+    bank_score = _score(patient, _assemble(bank_before, draft, bank_after))
     if backend is not None and level > 0 and candidates > 0:
         openers = sample(OPEN_USER, candidates) if n_before else []
         closers = sample(CLOSE_USER, max(1, candidates - 1)) if n_after else []
+        # an opener alone can win when no closer passes: the bank closer fills in
+        if n_after and not closers and openers:
+            closers = list(bank_after)
         if (openers or not n_before) and (closers or not n_after):
             options = []
             for o in openers or [None]:
@@ -228,7 +234,10 @@ def framed_edit(patient: str, draft: str, level: int = 1, *, backend=None, seed:
                         options.append((_score(patient, text), b, a))
             if options:
                 options.sort(key=lambda x: -x[0])
-                _, before, after = options[0]
-                path = "framed"
+                best, b, a = options[0]
+                for o in tried:
+                    o.setdefault("score", None)
+                if best > bank_score:
+                    before, after, path = b, a, "framed"
     return FramedEdit(text=_assemble(before, draft, after), path=path, before=before, after=after, emotions=emotions,
                       candidates=tried, seconds=time.perf_counter() - start)
