@@ -28,6 +28,7 @@ class FrozenPrefixCache:
         self.hits = 0
         self.misses = 0
         self._state = None
+        self._captured: list | None = None
         self._handles = [self.inner.register_forward_pre_hook(self._pre, with_kwargs=True)]
         self._originals = []
         for i, layer in enumerate(self.inner.layers[:n_frozen]):
@@ -86,11 +87,36 @@ class FrozenPrefixCache:
             self._state = ("miss", keys, lengths)
         return None
 
+    def put(self, ids: list[int], hidden) -> bool:
+        """Store the frozen layers' output (seq, hidden) for the token sequence ``ids``."""
+        import numpy as np
+
+        key = np.asarray(ids, dtype=np.int64).tobytes()
+        if key in self.cache:
+            return True
+        h = hidden.detach().to("cpu", copy=True)
+        size = h.numel() * h.element_size()
+        if self.bytes + size > self.max_bytes:
+            return False
+        self.cache[key] = h
+        self.bytes += size
+        return True
+
+    def start_capture(self) -> None:
+        """Record the last frozen layer's output of every forward until ``take_capture``."""
+        self._captured = []
+
+    def take_capture(self) -> list:
+        out, self._captured = self._captured or [], None
+        return out
+
     def _layer_forward(self, index, original, hidden_states, *args, **kwargs):
         state = self._state
         if state is not None and state[0] == "hit":
             return state[1] if index == self.n_frozen - 1 else hidden_states
         out = original(hidden_states, *args, **kwargs)
+        if self._captured is not None and index == self.n_frozen - 1:
+            self._captured.append((out[0] if isinstance(out, tuple) else out).detach())
         if state is not None and index == self.n_frozen - 1:
             tensor = out[0] if isinstance(out, tuple) else out
             for i, (k, n) in enumerate(zip(state[1], state[2])):

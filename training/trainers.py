@@ -53,7 +53,7 @@ class TrainConfig:
     resume: bool | str = False  # True: latest checkpoint in output_dir; or a checkpoint path
     validation_fraction: float = 0.1
     export_gguf: bool = True
-    bf16: bool | None = None  # None: on for CUDA with bf16 support
+    bf16: bool | None = None  # None: bf16 autocast where the hardware has bf16 (CUDA, AVX512-BF16/AMX CPUs)
 
     method = "base"
 
@@ -68,7 +68,7 @@ class TrainConfig:
         if c.lora_layers is None:
             c.lora_layers = 0 if cuda else 8
         if c.bf16 is None:
-            c.bf16 = bool(cuda and torch.cuda.is_bf16_supported())
+            c.bf16 = bool(torch.cuda.is_bf16_supported()) if cuda else cpu_has_bf16()
         if c.prefix_cache is None:
             c.prefix_cache = c.lora_layers > 0
         return c
@@ -198,6 +198,16 @@ def _trl_args(config: TrainConfig, output_dir: Path, n_train: int):
     from trl import SFTConfig
 
     return SFTConfig(**common, completion_only_loss=True, packing=False)
+
+
+def cpu_has_bf16() -> bool:
+    """CPUs with native bf16 matrix instructions (AVX512-BF16, AMX) run bf16 autocast about twice as fast."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line for line in f if line.startswith("flags")), "")
+    except OSError:
+        return False
+    return " avx512_bf16" in flags or " amx_bf16" in flags
 
 
 def _cuda() -> bool:
