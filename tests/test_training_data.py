@@ -142,3 +142,26 @@ def _all_kept(original, edited):
 
 def test_templates_carry_no_instructions():
     assert "Take" not in template_reply("", "fear", "k") and "?" not in template_reply("", None, "k")
+
+
+def test_cli_build_data_and_train_errors(tmp_path, isolated_env):
+    from click.testing import CliRunner
+
+    from empathy.cli import cli
+
+    runner = CliRunner()
+    out = tmp_path / "pairs.jsonl"
+    r = runner.invoke(cli, ["build-data", str(DATA / "train_dialogues.csv"), "--rewriter", "template", "--mode", "er",
+                            "--out", str(out), "--to-store", "--json"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output.strip().splitlines()[-1])
+    assert summary["pairs"] == 2 and summary["added_to_store"] == 2 and len(out.read_text().splitlines()) == 2
+    r = runner.invoke(cli, ["build-data", str(DATA / "train_dialogues.csv"), "--rewriter", "template"])
+    assert r.exit_code == 1 and "--out" in r.output
+    empty = tmp_path / "empty.db"
+    r = runner.invoke(cli, ["train", "dpo", "--db", str(empty), "--steps", "1"])
+    assert r.exit_code == 1 and "no database" in r.output and not empty.exists()
+    r = runner.invoke(cli, ["train", "sft", "--beta", "0.2", "--data", str(out)])
+    assert r.exit_code == 1 and "--beta applies to dpo and kto only" in r.output
+    r = runner.invoke(cli, ["eval-model", str(tmp_path)])
+    assert r.exit_code == 1 and "not a training run folder" in r.output

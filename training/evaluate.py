@@ -6,8 +6,9 @@
   higher per-token log-probability than the rejected one? Both are reported for base and trained.
 * **KTO** records: the sign of the implicit reward agrees with the label. **SFT**: per-token log-prob of the reference.
 * **Served edits** (llama-cpp, base GGUF with and without the GGUF adapter, greedy): fact recall and precision of each
-  edit against the draft (``empathy.facts``), win rate of the trained edit over the base edit by empathy score
-  (``empathy.scoring``), BLEU and ROUGE against the reference (chosen) replies.
+  edit against the draft (``empathy.facts``), win rate of the trained edit over the base edit by
+  ``empathy.ranking.rank_empathy`` (ties count half), mean empathy score, BLEU and ROUGE against the reference
+  (chosen) replies.
 
 Writes ``eval_report.json`` and ``eval_plot.png`` into the run folder.
 """
@@ -163,11 +164,21 @@ def served_edit_metrics(base_gguf: str, adapter_gguf: str, records: list[dict], 
         }
         scores[name] = [_empathy(patient_of(r), t) for (r, _), t in zip(cases, texts)]
         result[name]["empathy"] = _mean(scores[name])
-    wins = [1.0 if t > b else 0.5 if t == b else 0.0 for t, b in zip(scores["trained"], scores["base"])]
-    result["win_rate_trained_vs_base"] = _mean(wins)
+    wins = [_win(patient_of(r), t, b) for (r, _), t, b in zip(cases, outputs["trained"], outputs["base"])]
+    result["win_rate_trained_vs_base"] = _mean(wins)  # rank_empathy: trained wins 1, tie 0.5, loses 0
     result["examples"] = [{"draft": d, "base": b, "trained": t} for (r, d), b, t in
                           list(zip(cases, outputs["base"], outputs["trained"]))[:5]]
     return result
+
+
+def _win(patient: str, trained: str, base: str) -> float:
+    """1 / 0.5 / 0 for the trained edit against the base edit by ``empathy.ranking.rank_empathy`` (score-based)."""
+    if not trained or not base:
+        return 0.5 if trained == base else float(bool(trained))
+    from empathy.ranking import rank_empathy
+
+    winner = rank_empathy(patient, trained, base).winner
+    return {"a": 1.0, "tie": 0.5, "b": 0.0}[winner]
 
 
 def _empathy(patient: str, text: str) -> float:
