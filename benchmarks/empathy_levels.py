@@ -51,6 +51,7 @@ def run(n: int = 18, threads: int = 2, levels=(1, 3), seed: int = 0, out: str | 
         "means": {k: round(statistics.mean(r[k] for r in rows), 3) for k in keys},
         "share_l3_gt_l1": round(sum(r[f"level{levels[-1]}"] > r[f"level{levels[0]}"] for r in rows) / len(rows), 3),
         "share_l1_gt_original": round(sum(r[f"level{levels[0]}"] > r["original"] for r in rows) / len(rows), 3),
+        "share_l3_gt_original": round(sum(r[f"level{levels[-1]}"] > r["original"] for r in rows) / len(rows), 3),
         "seconds": round(time.perf_counter() - start, 1),
     }
     if out:
@@ -61,11 +62,36 @@ def run(n: int = 18, threads: int = 2, levels=(1, 3), seed: int = 0, out: str | 
     return summary
 
 
+def rescore(path: str, levels=(1, 3)) -> dict:
+    """Score the texts saved by an earlier run (``--out``) again with the current scorer, without the model."""
+    from empathy.scoring import score_empathy
+
+    patients = {d["scenario"]: d for d in drafts(1000)}
+    rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    for r in rows:
+        d = patients[r["id"]]
+        r["original"] = score_empathy(d["patient"], d["reply"]).overall
+        for level in levels:
+            r[f"level{level}"] = score_empathy(d["patient"], r[f"text{level}"]).overall
+    keys = ["original"] + [f"level{lv}" for lv in levels]
+    return {
+        "n": len(rows),
+        "means": {k: round(statistics.mean(r[k] for r in rows), 3) for k in keys},
+        "share_l3_gt_l1": round(sum(r[f"level{levels[-1]}"] > r[f"level{levels[0]}"] for r in rows) / len(rows), 3),
+        "share_l1_gt_original": round(sum(r[f"level{levels[0]}"] > r["original"] for r in rows) / len(rows), 3),
+        "share_l3_gt_original": round(sum(r[f"level{levels[-1]}"] > r["original"] for r in rows) / len(rows), 3),
+    }
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=18)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--out")
+    ap.add_argument("--out", help="save every edit (JSONL) for --rescore")
+    ap.add_argument("--rescore", metavar="JSONL", help="only re-score the edits saved by an earlier --out")
     args = ap.parse_args()
-    print(json.dumps(run(args.n, args.threads, seed=args.seed, out=args.out), indent=2))
+    if args.rescore:
+        print(json.dumps(rescore(args.rescore), indent=2))
+    else:
+        print(json.dumps(run(args.n, args.threads, seed=args.seed, out=args.out), indent=2))

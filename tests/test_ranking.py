@@ -4,7 +4,7 @@ import pytest
 
 from empathy.backends import ScriptedBackend
 from empathy.errors import InputError
-from empathy.ranking import JUDGE, WINNERS, parse_verdict, rank_empathy
+from empathy.ranking import WINNERS, parse_verdict, rank_empathy
 
 PATIENT = "I'm terrified about the biopsy next week. Does it hurt?"
 CURT = "Local anesthetic is used. Expect soreness for 1-2 days."
@@ -17,8 +17,8 @@ def _judge_by_content(prefer: str):
     """A fake judge that always picks the reply containing ``prefer``, wherever it is placed."""
     def reply(messages, options):
         user = messages[-1]["content"]
-        first = user.split("<response_1>")[1].split("</response_1>")[0]
-        return "Response 1" if prefer in first else "Response 2"
+        first = user.split('Reply 1: "')[1].split('Reply 2: "')[0]
+        return "1" if prefer in first else "2"
     return reply
 
 
@@ -39,7 +39,7 @@ def test_llm_judge_consistent_across_orders_wins():
     assert result.votes == ["b", "b"]
     assert len(backend.calls) == 2
     # the two calls really swapped the order of the replies
-    firsts = [m[-1]["content"].split("<response_1>")[1][:30] for m, _ in backend.calls]
+    firsts = [m[-1]["content"].split('Reply 1: "')[1][:30] for m, _ in backend.calls]
     assert CURT[:20] in firsts[0] and WARM[:20] in firsts[1]
     assert backend.calls[0][1].temperature == 0.0
 
@@ -91,25 +91,32 @@ def test_real_model_judges_both_orders(llama_backend):
     assert result.winner in WINNERS
     assert len(result.raw) == 2 and len(result.votes) == 2
     assert result.method in ("llm", "score")  # "score" only when the small model gave no verdict
-    assert JUDGE.id == "judge-3way"
+    if result.method == "llm":
+        assert all(v in WINNERS for v in result.votes)
 
 
 def test_cli_rank_json_and_jsonl(tmp_path):
+    """In-process through click (the subprocess path is covered by the score CLI test)."""
     import json
-    import subprocess
-    import sys
 
-    proc = subprocess.run([sys.executable, "-m", "empathy", "rank", "--json", "--patient", PATIENT, "--a", CURT, "--b", WARM],
-                          capture_output=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr.decode()
-    out = json.loads(proc.stdout)
+    from click.testing import CliRunner
+
+    from empathy.cli import cli
+
+    runner = CliRunner()
+    res = runner.invoke(cli, ["rank", "--json", "--patient", PATIENT, "--a", CURT, "--b", WARM])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
     assert out["winner"] == "b" and out["method"] == "score" and out["reason"]
 
     src = tmp_path / "pairs.jsonl"
     src.write_text(json.dumps({"id": 7, "patient": PATIENT, "a": WARM, "b": CURT}) + "\n"
                    + json.dumps({"id": 8, "patient": PATIENT, "a": WARM}) + "\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "empathy", "rank", "--jsonl", str(src)], capture_output=True, timeout=300)
-    rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
-    assert proc.returncode == 1
+    res = runner.invoke(cli, ["rank", "--jsonl", str(src)])
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert res.exit_code == 1
     assert rows[0]["id"] == 7 and rows[0]["winner"] == "a"
     assert rows[1]["id"] == 8 and "b" in rows[1]["error"]
+
+    res = runner.invoke(cli, ["rank", "--a", CURT, "--b", WARM])
+    assert res.exit_code == 1 and "--patient is required" in res.output

@@ -171,3 +171,15 @@ def test_shipped_weights_match_the_training_sentences():
     a, b = shipped.predict(X), refit.predict(X)
     assert a.shape == (40, len(LABELS))
     assert np.abs(a - b).max() < 0.02
+
+
+@pytest.mark.model
+def test_real_model_level3_edits_score_above_the_curt_originals(llama_backend):
+    """The embedded SmolLM2 at level 3 writes warmer replies than the physicians' curt drafts (benchmark: 18 drafts)."""
+    from empathy.editing import edit_once
+
+    drafts = [r for r in _rows() if r["kind"] == "graded" and r["level"] == 0 and r["scenario"] in ("rash", "refill")]
+    assert len(drafts) == 2
+    for d in drafts:
+        edited = edit_once(d["patient"], d["reply"], 3, backend=llama_backend, seed=0)
+        assert score_empathy(d["patient"], edited.text).overall > score_empathy(d["patient"], d["reply"]).overall, edited.text
