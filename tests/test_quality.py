@@ -3,8 +3,6 @@
 import json
 from pathlib import Path
 
-import pytest
-
 from empathy.quality import DBT_STAGES, TARGET_GRADE, communication_quality, politeness, reading_grade
 
 VALIDATION = Path(__file__).parent / "data" / "scoring_validation.jsonl"
@@ -60,14 +58,15 @@ def test_stock_phrases_are_not_a_genuine_response():
     assert q.dbt_adherence < 0.3
 
 
-@pytest.mark.parametrize("level_pair", [(0, 3), (1, 3)])
-def test_dbt_adherence_tracks_validation_levels(level_pair):
+def test_dbt_adherence_tracks_validation_levels():
     rows = [json.loads(line) for line in VALIDATION.read_text().splitlines() if line.strip()]
-    graded = [r for r in rows if r["kind"] == "graded"][:40]  # ten scenarios, all four levels
-    low, high = level_pair
-    mean = lambda lv: sum(communication_quality(r["patient"], r["reply"]).dbt_adherence
-                          for r in graded if r["level"] == lv) / 10
-    assert mean(high) > mean(low) + 0.2
+    graded = [r for r in rows if r["kind"] == "graded" and r["level"] in (0, 1, 3)][:30]  # ten scenarios
+    means = {}
+    for level in (0, 1, 3):
+        values = [communication_quality(r["patient"], r["reply"]).dbt_adherence for r in graded if r["level"] == level]
+        assert len(values) == 10
+        means[level] = sum(values) / len(values)
+    assert means[3] > means[1] + 0.2 and means[3] > means[0] + 0.2, means
 
 
 def test_to_dict_is_json_ready():
