@@ -100,9 +100,9 @@ _CUES: dict[str, list[str]] = {
     "false_reassurance": [
         r"\bnothing (?:at all )?to (?:worry|be (?:worried|concerned|scared|afraid)) about\b",
         r"\bno (?:reason|need) (?:at all )?to (?:worry|be (?:worried|concerned|scared|afraid))\b",
-        r"\b(?:don'?t|do not|stop|no need to) (?:you )?worry\b",
+        r"\b(?:don'?t|do not|stop|no need to) (?:you )?worry\b(?! about (?:calling|asking|bothering|reaching|contacting|messaging|writing))",
         r"\bdefinitely (?:not|nothing|fine|harmless|benign|go away)\b|\bcertainly nothing\b",
-        r"\bi (?:promise|guarantee)\b|\b100 ?%|\bzero (?:risk|chance)\b|\bno (?:chance|risk) (?:at all|whatsoever)\b|\bno chance\b",
+        r"\bi (?:promise|guarantee)\b(?! (?:to|(?:that )?(?:i|we)(?:'ll| will)) (?:call|get back|follow|check|look|review|message|reach|be there|update))|\b100 ?%|\bzero (?:risk|chance)\b|\bno (?:chance|risk) (?:at all|whatsoever)\b|\bno chance\b",
         r"\b(?:everything|you|it)(?:'s| is| will| is going to)? (?:be )?(?:perfectly|absolutely|totally|completely|100%) (?:fine|ok(?:ay)?|normal|cured|safe)\b(?!\s+(?:to|that|if|for you to)\b)",
         r"\b(?:i'?m|i am) (?:sure|certain|positive) (?:it'?s|it is|there'?s|there is|that)\b[^.?!]*\b(?:nothing|no|not)\b",
         r"\bnothing (?:bad|serious|wrong) (?:is going to|will) happen\b|\bit'?s nothing\b|\bnothing serious\b",

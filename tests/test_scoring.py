@@ -183,3 +183,9 @@ def test_real_model_level3_edits_score_above_the_curt_originals(llama_backend):
     for d in drafts:
         edited = edit_once(d["patient"], d["reply"], 3, backend=llama_backend, seed=0)
         assert score_empathy(d["patient"], edited.text).overall > score_empathy(d["patient"], d["reply"]).overall, edited.text
+
+
+def test_commitments_are_not_false_reassurance():
+    for sentence in ("Please don't worry about calling us anytime.", "I promise I'll call you tomorrow with the results."):
+        assert "false_reassurance" not in score_empathy(PATIENT, sentence).flags, sentence
+    assert "false_reassurance" in score_empathy(PATIENT, "I promise it's not cancer.").flags
