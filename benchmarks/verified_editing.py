@@ -6,6 +6,7 @@ long), levels cycling 1, 2, 3. Results go to benchmarks/results/verified_editing
 draft, written as it goes) and a summary to benchmarks/results/verified_editing_summary.json.
 
     python benchmarks/verified_editing.py [--n 32] [--candidates 3]
+    python benchmarks/verified_editing.py --generate 10   # direct generation checked against the drafts
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=32)
     ap.add_argument("--candidates", type=int, default=3)
+    ap.add_argument("--generate", type=int, default=0, help="instead: generate replies for this many drafts and check them")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from empathy.backends import get_backend
@@ -106,6 +108,8 @@ def main() -> None:
 
     backend = get_backend(Settings.from_env())
     OUT.mkdir(exist_ok=True)
+    if args.generate:
+        return generation(backend, args.generate)
     rows = []
     with open(OUT / "verified_editing.jsonl", "w") as fh:
         for i, d in enumerate(drafts(args.n)):
@@ -126,6 +130,27 @@ def main() -> None:
                   f"R{row['recall']:.2f} P{row['precision']:.2f} review={r.needs_review} {row['seconds']}s", flush=True)
     summary = summarize(rows)
     (OUT / "verified_editing_summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(json.dumps(summary, indent=2))
+
+
+def generation(backend, n: int) -> None:
+    """What direct generation loses: replies from the patient's message alone, checked against the drafts."""
+    from empathy.editing import generate_reply
+
+    rows = []
+    for i, d in enumerate(drafts(n)):
+        level = 1 + i % 3
+        r = generate_reply(d["patient"], level, backend=backend, seed=i, draft=d["draft"])
+        rows.append({"id": d["id"], "level": level, "recall": r.check["recall"], "precision": r.check["precision"],
+                     "flags": r.flags, "text": r.text, "words": len(r.text.split()), "draft_words": len(d["draft"].split())})
+        print(f"{i + 1:2d} {d['id']:9s} L{level} R{rows[-1]['recall']:.2f} P{rows[-1]['precision']:.2f} {r.flags}", flush=True)
+    k = max(1, len(rows))
+    summary = {"drafts": len(rows), "recall": round(sum(r["recall"] for r in rows) / k, 4),
+               "precision": round(sum(r["precision"] for r in rows) / k, 4),
+               "needs_review": sum(1 for r in rows if set(r["flags"]) - {"short_original"}),
+               "mean_words": round(sum(r["words"] for r in rows) / k, 1), "mean_draft_words": round(sum(r["draft_words"] for r in rows) / k, 1)}
+    (OUT / "generation_check.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (OUT / "generation_check_summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
 
 

@@ -1,7 +1,8 @@
 """Edit a physician's draft for empathy, or generate a reply from scratch, with a real model.
 
 Verified editing: ``edit_reply`` checks its own output with the fact checker (empathy.facts) and
-repairs it. Path ``first-try`` is the model's edit when it keeps every fact and adds none;
+repairs it. Path ``first-try`` is the model's edit when it keeps every fact, adds none and the
+empathy scorer rates it warmer than the draft;
 ``retry`` asks again with the facts it lost listed as must-keep; ``framed`` keeps the physician's
 sentences verbatim with model-written framing that the checker confirmed; ``framed-bank`` does
 the same with curated framing sentences (empathy.framing) when the model's framing fails. An edit
@@ -141,6 +142,17 @@ def edit_once(patient: str, draft: str, level: int | str = 1, prompt: str = "ref
                 prompt=f"edit-{prompt}", level=level, kind="edit")
 
 
+def _warmer(patient: str, draft: str, text: str, level: int) -> bool:
+    """An edit must add warmth to be worth showing (level 0 asks for none): the scorer rates it above the draft."""
+    if level == 0:
+        return True
+    try:
+        from .scoring import score_empathy
+    except ImportError:
+        return True
+    return score_empathy(patient, text).overall > score_empathy(patient, draft).overall
+
+
 def _clean(report) -> bool:
     """What may be shown without review: every fact kept, nothing unsupported."""
     return report.recall == 1.0 and not report.unsupported and not report.changed and not report.needs_review
@@ -180,7 +192,9 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
     result, path = first, "first-try"
     total = first.seconds
     tries = 0
-    while not (_clean(report) and first.text.strip()) and tries < retries:
+    ok = _clean(report) and bool(first.text.strip()) and _warmer(patient, draft, first.text, level)
+    attempts[0]["warmer"] = ok or None
+    while not ok and tries < retries:
         tries += 1
         must_keep = [f.text for f in report.original_facts] if report.original_facts else None
         retry = edit_once(patient, draft, level, prompt, backend=backend, seed=(seed or 0) + 1000 * tries,
@@ -188,10 +202,10 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
         total += retry.seconds
         report = check_facts(draft, retry.text)
         attempts.append(_attempt("retry", retry.text, report))
-        if _clean(report) and retry.text.strip():
-            result, path = retry, "retry"
+        if _clean(report) and retry.text.strip() and _warmer(patient, draft, retry.text, level):
+            result, path, ok = retry, "retry", True
             break
-    if path == "first-try" and not (_clean(report) and first.text.strip()):
+    if not ok:
         framed = framed_edit(patient, draft, level, backend=backend, seed=seed or 0, candidates=candidates,
                              emotions=emotions)
         total += framed.seconds

@@ -318,6 +318,8 @@ _CLAUSE_SPLIT = re.compile(
     r"|,\s+(?=(?:please|continue|start|stop|take|repeat|schedule|call|avoid|keep|make|get|go|come|return|increase|decrease|check|monitor)\b)",
     re.I)
 _CONDITIONAL = re.compile(r"\s*(?:if|when|whenever|unless|once|until|as soon as|before|after|should|in case)\b", re.I)
+_GENERIC_CONDITION = re.compile(r"\b(?!(?:a|an|the|has|have|had|your|my|his|her|their|our|of|this|that|any|no|some|is|are|was|were|from|for|with)\b)"
+                                r"[a-z]+ (?:disease|disorder|syndrome|failure|damage|insufficiency|deficiency|injury|inflammation)\b", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*", re.I)
 
 
@@ -398,6 +400,9 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
         m = _ADVICE.search(text)
         if m:
             add("instruction", "advice", m.start(), m.end())
+    # "<organ/thing> disease|disorder|failure..." names a diagnosis even when the vocabulary lacks it
+    for m in _GENERIC_CONDITION.finditer(text):
+        add("condition", m.group(0).lower(), m.start(), m.end())
     # vocabulary phrases (longest match first)
     vocab = vocabulary()
     words = [(m.group(0).lower().strip("'-"), m.start(), m.end()) for m in _WORD.finditer(text)]

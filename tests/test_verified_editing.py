@@ -18,8 +18,11 @@ def _is_framing_prompt(messages) -> bool:
     return messages[0]["content"].startswith(framing.FRAMING_SYSTEM[:30])
 
 
+WARM = "I can hear how frightening this is, and I am sorry you are worried. "
+
+
 def test_clean_first_try_is_kept():
-    b = ScriptedBackend(replies=["I understand this is scary. " + DRAFT])
+    b = ScriptedBackend(replies=[WARM + DRAFT])
     r = edit_reply(PATIENT, DRAFT, 1, backend=b)
     assert r.path == "first-try" and not r.needs_review and len(b.calls) == 1
     assert r.check["recall"] == 1.0 and r.flags == ["short_original"] and r.attempts[0]["clean"]
@@ -27,7 +30,7 @@ def test_clean_first_try_is_kept():
 
 def test_lost_fact_triggers_retry_with_must_keep_facts():
     def reply(messages, options):
-        return DRAFT if "must keep" in messages[1]["content"] else "I understand. Your PSA will be checked."
+        return WARM + DRAFT if "must keep" in messages[1]["content"] else "I understand. Your PSA will be checked."
 
     b = ScriptedBackend(reply_fn=reply)
     r = edit_reply(PATIENT, DRAFT, 1, backend=b)
@@ -70,6 +73,11 @@ def test_on_text_streams_the_first_try():
     seen = []
     edit_reply(PATIENT, DRAFT, 1, backend=ScriptedBackend(replies=[DRAFT]), on_text=seen.append)
     assert len(seen) > 3 and seen[-1].strip() == DRAFT and all(len(a) <= len(b) for a, b in zip(seen, seen[1:]))
+
+
+def test_clean_but_not_warmer_edit_is_framed():
+    r = edit_reply(PATIENT, DRAFT, 1, backend=ScriptedBackend(replies=[DRAFT]), retries=0)
+    assert r.path.startswith("framed") and r.attempts[0]["clean"] and DRAFT in r.text and r.text != DRAFT
 
 
 def test_verify_false_returns_the_raw_first_try():
