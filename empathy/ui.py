@@ -444,7 +444,7 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
             return app.accept(ids, kind, text, name, request)
 
         def next_pair(name, request: gr.Request):
-            return app.next_pair(name, request)
+            return (*app.next_pair(name, request), None, None, None)  # clear the previous votes
 
         def vote(pair, e, a, o, name, request: gr.Request):
             return app.vote(pair, e, a, o, name, request)
@@ -465,7 +465,8 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
                         concurrency_id="model", api_name=False)
         import_btn.click(app.import_batch, [batch, source], import_status, api_name=False)
         fill_btn.click(app.fill, [level, model], import_status, concurrency_limit=1, concurrency_id="model", api_name=False)
-        next_btn.click(next_pair, [name], [ann_patient, ann_a, ann_b, ann_pair, progress_md, reveal], api_name=False)
+        next_btn.click(next_pair, [name], [ann_patient, ann_a, ann_b, ann_pair, progress_md, reveal, a_emp, a_acc, a_all],
+                       api_name=False)
         ann_vote.click(vote, [ann_pair, a_emp, a_acc, a_all, name], [ann_status, reveal], api_name=False)
         refresh.click(app.dashboard, [dim], [summary, rates, rates_plot, kappa, progress_table], api_name=False)
         dashboard_tab.select(app.dashboard, [dim], [summary, rates, rates_plot, kappa, progress_table], api_name=False)

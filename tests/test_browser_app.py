@@ -89,12 +89,15 @@ def test_compose_judge_accept_annotate_in_chromium(tmp_path):
             page.locator("#next-pair").click()
             expect(page.locator("#ann-patient")).to_contain_text("<script>window.__xss = 1</script>", timeout=30_000)
             assert '<img src=x onerror="window.__xss = 2">' in page.locator("#ann-patient").inner_text()
-            expect(page.locator("#progress")).to_contain_text("of 3 pairs judged")
+            expect(page.locator("#progress")).to_contain_text("1 of 3 pairs judged")  # judged in compose
             _no_injection(page, "annotate")
             page.locator("#ann-empathy").get_by_text("B better").click()
             page.locator("#ann-overall").get_by_text("Equally good").click()
             page.locator("#ann-vote").click()
             expect(page.locator("#reveal")).to_contain_text("A was", timeout=30_000)
+            page.locator("#next-pair").click()  # the next pair starts with no vote selected
+            expect(page.locator("#progress")).to_contain_text("2 of 3 pairs judged", timeout=30_000)  # 1 from compose
+            assert page.locator("#ann-empathy input:checked").count() == 0
             # dashboard
             page.get_by_role("tab", name="Dashboard").click()
             page.locator("#refresh").click()
