@@ -193,3 +193,17 @@ def test_fill_replies_writes_edit_and_generation_for_cases_lacking_pairs(store, 
     assert [(r["kind"], r["level"]) for r in store.replies(case2)] == [("original", None), ("edit", 2), ("generate", 2)]
     assert len(queue_pairs(store)) == 6
     assert fill_replies(store, backend, level=2) == 0  # nothing left to fill
+
+
+def test_cli_import_keep_identifiers_and_bad_source(tmp_path):
+    runner = CliRunner()
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"patient": "Hi, this is Maria Okafor, call 555-201-3344.", "draft": "Call us."}) + "\n")
+    for flag, kept in (([], False), (["--keep-identifiers"], True)):
+        db = str(tmp_path / f"k{kept}.db")
+        assert runner.invoke(cli, ["import", str(path), "--db", db, *flag]).exit_code == 0
+        s = Store(db, scrub=False)
+        assert ("Okafor" in s.case(1)["patient"]) is kept
+        s.close()
+    bad = runner.invoke(cli, ["import", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "x.db")])
+    assert bad.exit_code == 1 and "no such file" in bad.output
