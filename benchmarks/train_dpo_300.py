@@ -58,6 +58,9 @@ def main() -> int:
                             lora_layers=args.lora_layers, max_length=320, beta=0.1, sft_weight=1.0,
                             validation_fraction=0.1, run_name=f"dpo300-{time.strftime('%H%M%S')}", logging_steps=5,
                             save_steps=1000)
+    import resource
+
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     t1 = time.perf_counter()
     phases = {}
 
@@ -68,11 +71,15 @@ def main() -> int:
     result = run_training("dpo", config, settings=settings, data=str(pairs), evaluate=True,
                           max_generate=args.eval_cases, progress=progress)
     total = time.perf_counter() - t1
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_seconds = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     ev = result.evaluation
     summary = {
         "pairs_built": n_pairs, "build_seconds": round(build_seconds, 1), "data": result.data,
         "steps": result.steps, "train_loop_seconds": result.seconds, "steps_per_second": result.steps_per_second,
         "run_seconds_total": round(total, 1), "eval_seconds": ev.get("seconds"),
+        # On a shared machine wall time says more about the neighbours than about the run: CPU seconds do not.
+        "run_cpu_seconds": round(cpu_seconds, 1), "cpu_cores_used_on_average": round(cpu_seconds / total, 2),
         "seconds_to_first_step": phases.get("step"), "phases": phases,
         "preference": ev.get("preference"), "edits": {k: v for k, v in ev.get("edits", {}).items() if k != "examples"},
         "prefix_cache": result.prefix_cache, "config": {k: result.config[k] for k in (

@@ -269,7 +269,7 @@ def train(split: Split, config: TrainConfig, *, models_dir: str | Path, store=No
         result = _train(split, config, base, tok, model, run_name, output_dir, models_dir, report, export_lora_gguf)
         result.run_id = run_id
         if evaluate_fn is not None and is_main:
-            report(0.97, "evaluating against the base model")
+            report(0.95, "evaluating against the base model")
             evaluate_fn(result)
         if store is not None and is_main:
             store.update_training_run(run_id, status="done", adapter_path=result.gguf_adapter or result.adapter_dir,
@@ -308,7 +308,8 @@ def _train(split, config, base, tok, model, run_name, output_dir, models_dir, re
     from .prefix_cache import FrozenPrefixCache
 
     n_layers = model.config.num_hidden_layers
-    train_ds = to_hf_dataset(split.train, config.method)
+    # Length-sorted so that the reference precompute's batches carry little padding (training still shuffles).
+    train_ds = to_hf_dataset(sorted(split.train, key=_record_length), config.method)
     args = _trl_args(config, output_dir, len(split.train))
     trainer_cls = _trainer_class(config.method)
     callbacks = [_progress_callback(lambda f, m: report(0.05 + 0.9 * f, m))]
@@ -384,6 +385,11 @@ def compact_lm_head():
         yield
     finally:
         trl_utils._use_triton = original
+
+
+def _record_length(record: dict) -> int:
+    texts = [m["content"] for m in record["prompt"]] + [record.get(k, "") for k in ("chosen", "rejected", "completion")]
+    return sum(len(t) for t in texts if isinstance(t, str))
 
 
 def _trainer_class(method: str):
