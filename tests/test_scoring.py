@@ -171,21 +171,3 @@ def test_shipped_weights_match_the_training_sentences():
     a, b = shipped.predict(X), refit.predict(X)
     assert a.shape == (40, len(LABELS))
     assert np.abs(a - b).max() < 0.02
-
-
-@pytest.mark.model
-def test_real_model_level3_edits_score_above_the_curt_originals(llama_backend):
-    """The embedded SmolLM2 at level 3 writes warmer replies than the physicians' curt drafts (benchmark: 18 drafts)."""
-    from empathy.editing import edit_once
-
-    drafts = [r for r in _rows() if r["kind"] == "graded" and r["level"] == 0 and r["scenario"] in ("rash", "refill")]
-    assert len(drafts) == 2
-    for d in drafts:
-        edited = edit_once(d["patient"], d["reply"], 3, backend=llama_backend, seed=0)
-        assert score_empathy(d["patient"], edited.text).overall > score_empathy(d["patient"], d["reply"]).overall, edited.text
-
-
-def test_commitments_are_not_false_reassurance():
-    for sentence in ("Please don't worry about calling us anytime.", "I promise I'll call you tomorrow with the results."):
-        assert "false_reassurance" not in score_empathy(PATIENT, sentence).flags, sentence
-    assert "false_reassurance" in score_empathy(PATIENT, "I promise it's not cancer.").flags
