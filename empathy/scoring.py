@@ -268,6 +268,7 @@ def load_training_sentences(path: Path = DATA) -> tuple[list[str], list[set[str]
 
 
 _cache: dict[str, np.ndarray] = {}
+_encode_lock = threading.Lock()
 _CACHE_MAX = 20000
 
 
@@ -277,24 +278,27 @@ def _embed(texts: list[str]) -> np.ndarray:
     On a busy CPU, torch's multi-threaded kernels spin-wait and a 5-sentence batch takes over a second;
     on one thread it takes tens of milliseconds.
     """
-    missing = list(dict.fromkeys(t for t in texts if t not in _cache))
+    found = {t: _cache.get(t) for t in texts}
+    missing = [t for t, v in found.items() if v is None]
     if missing:
         import torch
 
         from .embeddings import get_model
 
         model = get_model()
-        old = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            vecs = model.encode(missing, batch_size=32, normalize_embeddings=True, convert_to_numpy=True,
-                                show_progress_bar=False)
-        finally:
-            torch.set_num_threads(old)
+        with _encode_lock:  # one thread-count switch at a time, so the old value is always restored
+            old = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                vecs = model.encode(missing, batch_size=32, normalize_embeddings=True, convert_to_numpy=True,
+                                    show_progress_bar=False)
+            finally:
+                torch.set_num_threads(old)
         if len(_cache) + len(missing) > _CACHE_MAX:
             _cache.clear()
         _cache.update(zip(missing, vecs))
-    return np.stack([_cache[t] for t in texts])
+        found.update(zip(missing, vecs))
+    return np.stack([found[t] for t in texts])
 
 
 def preload(pairs: list[tuple[str, str]]) -> None:
