@@ -87,7 +87,7 @@ def test_empty_reply_is_refused():
 
 @pytest.mark.model
 def test_real_model_judges_both_orders(llama_backend):
-    result = rank_empathy(PATIENT, CURT, WARM, backend=llama_backend)
+    result = rank_empathy(PATIENT, CURT, "I'm sorry you're scared; that's understandable. " + CURT, backend=llama_backend)
     assert result.winner in WINNERS
     assert len(result.raw) == 2 and len(result.votes) == 2
     assert result.method in ("llm", "score")  # "score" only when the small model gave no verdict
