@@ -75,7 +75,8 @@ _FORBIDDEN = re.compile(
     r"appointment|visit|clinic|hospital|emergency|follow|should|must|need to|make sure|try to|recommend\w*|suggest\w*|advise|"
     r"promise|guarantee|sure|certain|definitely|nothing|fine|okay|ok|normal|serious|worry|risk|safe|sincerely|regards|"
     r"best wishes|warmly|signed|dear|hi|hello|name|sentence|write|writing|wrote|reply|response|patient|rewrite|output|"
-    r"warm|lighthearted|message|text|assistant|beat|fight|win|strong)\b|[@#<>\[\]{}:;]",
+    r"warm|lighthearted|message|text|assistant|assist|beat|fight|win|strong|ai|model|language|unable|cannot|can't|can not|"
+    r"sorry, i|apologi[sz]e|inappropriate|policy|provide)\b|[@#<>\[\]{}:;]",
     re.IGNORECASE)
 
 
