@@ -55,12 +55,14 @@ _PREAMBLE = re.compile(
 # Prompt text a small model echoes after its answer: everything from there on is dropped.
 _ECHO = re.compile(r"(?:^|\n|\s)(?:rewrite the physician|rewritten (?:physician'?s? )?(?:reply|response)|output only|physician'?s reply\s*:|"
                    r"<patient>|the patient'?s message is quoted|here is (?:the|a|my) (?:rewritten|revised))", re.IGNORECASE)
-STOP = ("Rewrite the physician", "Rewritten reply", "Rewritten Physician", "Output only", "<patient>", "Physician's reply:")
+STOP = ("Rewrite the physician", "Rewritten reply", "Rewritten Physician", "Output only", "Physician's reply:")
+_LEADING_PATIENT = re.compile(r"^\s*<patient>.*?</patient>\s*", re.IGNORECASE | re.DOTALL)
 
 
 def clean_model_text(text: str) -> str:
     """Strip preambles, prompt echoes, wrapping quotes and tags, and cut a repetition loop at its first repeat."""
-    text = _PREAMBLE.sub("", text.strip())
+    text = _LEADING_PATIENT.sub("", text.strip())  # the model often repeats the quoted message first
+    text = _PREAMBLE.sub("", text)
     m = _ECHO.search(text)
     if m and m.start() > 0:
         text = text[:m.start()]
