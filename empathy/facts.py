@@ -280,6 +280,7 @@ _INSTRUCTIONS = [
     ("exercise", r"exercis(?:e|ing)|go for (?:a )?walks?|walk(?:ing)? (?:\d|every|daily|for)|stretch(?:ing|es)?|physical activity|stay active|be active"),
     ("diet", r"eat(?:ing)? (?:more|less|a|plenty|smaller|healthy|fiber|bland)|diet|cut out|low-salt|low salt|high-fiber|high fiber|reduce (?:your )?salt"),
     ("lifestyle", r"quit smoking|stop smoking|lose weight|weight loss|los(?:e|ing) (?:\w+ )?(?:pounds|weight)|(?:cut back on|limit) alcohol"),
+    ("plan", r"(?:provide|offer|discuss|consider|explore|add|start|try|look at|go over) (?:some |any )?(?:additional|further|other|more|new|alternative|different) (?:treatments?|options|therapy|therapies|medications?|medicines?|tests?|testing|steps)|treatment options|treatment plan|next steps"),
     ("refer", r"refer(?:ral|ring|red)?|see (?:a|an|the) (?=\w*(?:ist|specialist|surgeon|therapist|clinic))|consult(?:ation)?|second opinion"),
     ("get-test", r"get (?:an?|the|your|some) (?=\w+)|have (?:an?|the) (?=\w+ (?:scan|test|done))|go (?:for|get) (?:an?|the)|order(?:ed|ing)?|we will (?:do|run|check)|we'll (?:do|run|check)"),
 ]

@@ -76,7 +76,8 @@ _FORBIDDEN = re.compile(
     r"promise|guarantee|sure|certain|definitely|nothing|fine|okay|ok|normal|serious|worry|risk|safe|sincerely|regards|"
     r"best wishes|warmly|signed|dear|hi|hello|name|sentence|write|writing|wrote|reply|response|patient|rewrite|output|"
     r"warm|lighthearted|message|text|assistant|assist|beat|fight|win|strong|ai|model|language|unable|cannot|can't|can not|"
-    r"sorry, i|apologi[sz]e|inappropriate|policy|provide)\b|[@#<>\[\]{}:;]",
+    r"sorry, i|apologi[sz]e|inappropriate|policy|provide|loss|lost|passed|passing|condolences?|story|journey|battle|suffering|"
+    r"taking care)\b|[@#<>\[\]{}:;]",
     re.IGNORECASE)
 
 
