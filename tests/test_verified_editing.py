@@ -139,8 +139,12 @@ REAL = [
 
 
 @pytest.mark.model
-def test_real_model_edits_are_clean_or_flagged(llama_backend):
-    backend = llama_backend
+def test_real_model_edits_are_clean_or_flagged():
+    from empathy.backends import get_backend
+    from empathy.config import Settings
+
+    # one llama thread: on a shared 2-core machine two threads ran 5-10x slower
+    backend = get_backend(Settings(backend="llama-cpp", threads=1))
     for i, (patient, draft, level) in enumerate(REAL):
         r = edit_reply(patient, draft, level, backend=backend, seed=i, candidates=2)
         rep = check_facts(draft, r.text)
