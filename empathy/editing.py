@@ -194,6 +194,7 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
     attempts = [_attempt("first-try", first.text, report)]
     result, path = first, "first-try"
     total = first.seconds
+    spent = [first.prompt_tokens, first.completion_tokens]  # every model call counts, kept or not
     tries = 0
     ok = _clean(report) and bool(first.text.strip()) and _warmer(patient, draft, first.text, level)
     attempts[0]["warmer"] = ok or None
@@ -203,6 +204,8 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
         retry = edit_once(patient, draft, level, prompt, backend=backend, seed=(seed or 0) + 1000 * tries,
                           temperature=temperature, emotions=emotions, must_keep=must_keep)
         total += retry.seconds
+        spent[0] += retry.prompt_tokens
+        spent[1] += retry.completion_tokens
         report = check_facts(draft, retry.text)
         attempts.append(_attempt("retry", retry.text, report))
         if _clean(report) and retry.text.strip() and _warmer(patient, draft, retry.text, level):
@@ -212,6 +215,8 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
         framed = framed_edit(patient, draft, level, backend=backend, seed=seed or 0, candidates=candidates,
                              emotions=emotions)
         total += framed.seconds
+        spent[0] += framed.prompt_tokens
+        spent[1] += framed.completion_tokens
         report = check_facts(draft, framed.text)
         attempts.append(_attempt(framed.path, framed.text, report))
         result = ReplyResult(text=framed.text, model=first.model, prompt=f"frame-{prompt}", level=level, kind="edit",
@@ -219,6 +224,7 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
         path = framed.path
     result.path = path
     result.seconds = total
+    result.prompt_tokens, result.completion_tokens = spent
     result.check = report.to_dict()
     result.flags = _review_flags(report)
     result.needs_review = not _clean(report)

@@ -39,6 +39,9 @@ def get_model():
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # no "Loading weights" bars on a CLI user's terminal
 
             _model = SentenceTransformer(str(model_dir()), device="cpu")
         return _model

@@ -90,6 +90,8 @@ class FramedEdit:
     emotions: list[str] = field(default_factory=list)
     candidates: list[dict] = field(default_factory=list)  # every model candidate and why it was kept or refused
     seconds: float = 0.0
+    prompt_tokens: int = 0  # spent on all candidates, kept or refused
+    completion_tokens: int = 0
 
 
 def patient_emotions(patient: str) -> list[str]:
@@ -192,6 +194,7 @@ def framed_edit(patient: str, draft: str, level: int = 1, *, backend=None, seed:
     from .facts import check_facts
 
     start = time.perf_counter()
+    spent = {"prompt": 0, "completion": 0}  # tokens of every candidate, kept or refused
     emotions = emotions or patient_emotions(patient)
     n_before, n_after = LEVEL_SHAPE[level]
     bank_before, bank_after = bank_framing(emotions, level, seed)
@@ -204,7 +207,10 @@ def framed_edit(patient: str, draft: str, level: int = 1, *, backend=None, seed:
                         {"role": "user", "content": user.format(patient=patient, emotions=", ".join(e for e in emotions if e != "none") or "unsure")}]
             opts = GenerationOptions(max_tokens=48, temperature=0.8, seed=(seed or 0) * 101 + i + 1, repeat_penalty=1.3)
             try:
-                raw = backend.complete(messages, opts).text
+                done = backend.complete(messages, opts)
+                raw = done.text
+                spent["prompt"] += done.prompt_tokens
+                spent["completion"] += done.completion_tokens
             except Exception as e:  # noqa: BLE001 - a failing model only means the bank is used
                 tried.append({"text": "", "refused": f"model error: {type(e).__name__}"})
                 break
@@ -242,4 +248,5 @@ def framed_edit(patient: str, draft: str, level: int = 1, *, backend=None, seed:
                 if best > bank_score:
                     before, after, path = b, a, "framed"
     return FramedEdit(text=_assemble(before, draft, after), path=path, before=before, after=after, emotions=emotions,
-                      candidates=tried, seconds=time.perf_counter() - start)
+                      candidates=tried, seconds=time.perf_counter() - start,
+                      prompt_tokens=spent["prompt"], completion_tokens=spent["completion"])

@@ -13,7 +13,7 @@ DRAFT = "Your PSA is 4.2. Continue tamsulosin 0.4 mg daily. Repeat PSA in 3 mont
 
 
 def run(*args, stdin: bytes | None = None, env=None):
-    return subprocess.run([sys.executable, "-m", "empathy", *args], input=stdin, capture_output=True, timeout=300, env=env)
+    return subprocess.run([sys.executable, "-m", "empathy", *args], input=stdin, capture_output=True, timeout=900, env=env)
 
 
 def assert_clean_error(proc, *needles):
@@ -35,13 +35,20 @@ def test_edit_json_with_the_embedded_model(isolated_env):
     assert out["model"] == "smollm2-135m-instruct-q4_1" and out["level"] == 2 and out["kind"] == "edit"
     assert isinstance(out["text"], str) and len(out["text"]) > 20
     assert out["completion_tokens"] > 0 and out["seconds"] > 0
+    # Verified editing: whatever path produced it, the edit keeps every fact of the draft or says it needs review.
+    assert out["path"] in {"first-try", "retry", "framed", "framed-bank"}
+    assert out["needs_review"] or (out["check"]["recall"] == 1.0 and not out["check"]["unsupported"])
+    if not out["needs_review"]:
+        for fact in ("4.2", "tamsulosin 0.4 mg", "3 months"):
+            assert fact in out["text"]
 
 
 @pytest.mark.model
 def test_texts_from_files_and_stdin(isolated_env):
     draft = isolated_env / "draft.txt"
     draft.write_text(DRAFT, encoding="utf-8")
-    proc = run("edit", "--json", "--patient", "-", "--draft", f"@{draft}", "--level", "none", stdin=PATIENT.encode())
+    proc = run("edit", "--no-verify", "--json", "--patient", "-", "--draft", f"@{draft}", "--level", "none",
+               stdin=PATIENT.encode())
     assert proc.returncode == 0, proc.stderr.decode()
     assert json.loads(proc.stdout)["level"] == 0
 
@@ -57,7 +64,7 @@ def test_jsonl_batch_loads_once_and_reports_bad_lines_per_id(isolated_env):
     ]
     src = isolated_env / "in.jsonl"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    proc = run("edit", "--jsonl", str(src))
+    proc = run("edit", "--no-verify", "--jsonl", str(src))  # batch mechanics; verification is tested above
     assert "Traceback" not in proc.stderr.decode()
     out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [o["id"] for o in out] == ["a", 2, "c", "d", "e"]

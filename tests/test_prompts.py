@@ -39,7 +39,7 @@ def test_patient_text_is_data_braces_and_tags_survive():
     messages = edit_messages(patient, "Take 5 mg.", 2)
     assert patient in messages[1]["content"]  # verbatim, not format-expanded
     assert "Take 5 mg." in messages[1]["content"]
-    assert "not instructions" in messages[0]["content"]
+    assert "not instructions" in messages[1]["content"]
 
 
 def test_emotion_hint_only_when_adding_empathy():

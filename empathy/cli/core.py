@@ -22,19 +22,22 @@ def _public(result) -> dict:
 @click.option("--level", "-l", default="1", show_default=True, help="Empathy level: 0 none, 1 standard, 2 high, 3 extreme.")
 @click.option("--prompt", type=click.Choice(["refined", "simple"]), default="refined", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="Check the edit against the draft and repair it (--no-verify: one raw model call).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--jsonl", "jsonl", metavar="IN", help='Batch: lines {"id","patient","reply"} from a file or -.')
 @settings_options
-def edit(patient, draft, level, prompt, seed, as_json, jsonl, settings):
+def edit(patient, draft, level, prompt, seed, verify, as_json, jsonl, settings):
     """Edit a physician's draft for empathy, keeping every medical fact."""
     if jsonl:
         backend = get_backend(settings)
         errors = run_jsonl(jsonl, ("patient", "reply"), lambda o: _public(
-            edit_reply(o["patient"], o["reply"], o.get("level", level), prompt, backend=backend, seed=seed)))
+            edit_reply(o["patient"], o["reply"], o.get("level", level), prompt, backend=backend, seed=seed,
+                               verify=verify)))
         raise SystemExit(1 if errors else 0)
     patient_text = text_arg(patient, "--patient")
     draft_text = text_arg(draft, "--draft")
-    result = edit_reply(patient_text, draft_text, level, prompt, backend=get_backend(settings), seed=seed)
+    result = edit_reply(patient_text, draft_text, level, prompt, backend=get_backend(settings), seed=seed, verify=verify)
     emit(_public(result)) if as_json else click.echo(result.text)
 
 
