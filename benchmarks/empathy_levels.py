@@ -1,10 +1,11 @@
 """Do edits at higher empathy levels score higher? Originals vs level-1 vs level-3 edits, real embedded model.
 
-    python benchmarks/empathy_levels.py [--n 18] [--threads 2] [--out runs/empathy_levels.jsonl]
+    python benchmarks/empathy_levels.py [--n 18] [--threads 2] [--verified] [--out runs/empathy_levels.jsonl]
 
 Drafts: the curt (level-0) physician replies of tests/data/scoring_validation.jsonl, one per scenario.
-Each draft is edited once at level 1 and once at level 3 with ``edit_once`` (one raw model call, no
-verification) on the embedded SmolLM2-135M GGUF, and every text is scored with ``score_empathy``.
+Each draft is edited at level 1 and at level 3 on the embedded SmolLM2-135M GGUF, either with ``edit_once``
+(one raw model call, no verification) or, with ``--verified``, with ``edit_reply`` (checked and repaired: what
+a clinician is shown), and every text is scored with ``score_empathy``.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ def drafts(n: int) -> list[dict]:
     return [r for r in rows if r["kind"] == "graded" and r["level"] == 0][:n]
 
 
-def run(n: int = 18, threads: int = 2, levels=(1, 3), seed: int = 0, out: str | None = None) -> dict:
+def run(n: int = 18, threads: int = 2, levels=(1, 3), seed: int = 0, out: str | None = None, verified: bool = False) -> dict:
     from empathy.backends import get_backend
     from empathy.config import Settings
-    from empathy.editing import edit_once
+    from empathy.editing import edit_once, edit_reply
     from empathy.scoring import score_empathy, warm_up
 
     warm_up()
@@ -40,7 +41,8 @@ def run(n: int = 18, threads: int = 2, levels=(1, 3), seed: int = 0, out: str | 
     for d in drafts(n):
         row = {"id": d["scenario"], "original": score_empathy(d["patient"], d["reply"]).overall}
         for level in levels:
-            edit = edit_once(d["patient"], d["reply"], level, backend=backend, seed=seed)
+            edit_fn = edit_reply if verified else edit_once  # what a clinician sees, or one raw model call
+            edit = edit_fn(d["patient"], d["reply"], level, backend=backend, seed=seed)
             row[f"level{level}"] = score_empathy(d["patient"], edit.text).overall
             row[f"text{level}"] = edit.text
         rows.append(row)
@@ -48,6 +50,7 @@ def run(n: int = 18, threads: int = 2, levels=(1, 3), seed: int = 0, out: str | 
     keys = ["original"] + [f"level{lv}" for lv in levels]
     summary = {
         "n": len(rows),
+        "edits": "verified (edit_reply)" if verified else "raw (edit_once)",
         "means": {k: round(statistics.mean(r[k] for r in rows), 3) for k in keys},
         "share_l3_gt_l1": round(sum(r[f"level{levels[-1]}"] > r[f"level{levels[0]}"] for r in rows) / len(rows), 3),
         "share_l1_gt_original": round(sum(r[f"level{levels[0]}"] > r["original"] for r in rows) / len(rows), 3),
@@ -89,9 +92,10 @@ if __name__ == "__main__":
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", help="save every edit (JSONL) for --rescore")
+    ap.add_argument("--verified", action="store_true", help="score the checked and repaired edits (edit_reply)")
     ap.add_argument("--rescore", metavar="JSONL", help="only re-score the edits saved by an earlier --out")
     args = ap.parse_args()
     if args.rescore:
         print(json.dumps(rescore(args.rescore), indent=2))
     else:
-        print(json.dumps(run(args.n, args.threads, seed=args.seed, out=args.out), indent=2))
+        print(json.dumps(run(args.n, args.threads, seed=args.seed, out=args.out, verified=args.verified), indent=2))

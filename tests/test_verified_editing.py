@@ -154,3 +154,21 @@ def test_real_model_edits_are_clean_or_flagged():
         if r.path.startswith("framed"):
             assert draft in r.text
         assert r.text.strip()
+
+
+@pytest.mark.model
+def test_real_model_edits_get_warmer_with_level():
+    """Issue 4: verified edits at level 3 score above level 1, which scores above the draft (means, 3 drafts)."""
+    from empathy.backends import get_backend
+    from empathy.config import Settings
+    from empathy.scoring import score_empathy
+
+    backend = get_backend(Settings(backend="llama-cpp", threads=1))
+    means = {0: [], 1: [], 3: []}
+    for i, (patient, draft, _) in enumerate(REAL[:3]):
+        means[0].append(score_empathy(patient, draft).overall)
+        for level in (1, 3):
+            text = edit_reply(patient, draft, level, backend=backend, seed=i, candidates=2).text
+            means[level].append(score_empathy(patient, text).overall)
+    mean = {k: sum(v) / len(v) for k, v in means.items()}
+    assert mean[3] > mean[1] > mean[0], mean
