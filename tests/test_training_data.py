@@ -165,3 +165,17 @@ def test_cli_build_data_and_train_errors(tmp_path, isolated_env):
     assert r.exit_code == 1 and "--beta applies to dpo and kto only" in r.output
     r = runner.invoke(cli, ["eval-model", str(tmp_path)])
     assert r.exit_code == 1 and "not a training run folder" in r.output
+
+
+@pytest.mark.parametrize("prompt", ["simple", "refined"])
+def test_evaluation_reads_draft_and_patient_back_from_the_edit_prompt(prompt):
+    """Store records carry only the prompt: evaluation must find the draft and the message in it."""
+    from training.evaluate import draft_of, patient_of
+
+    patient, draft = "Is it serious?\nI am worried.", "Take ibuprofen 400 mg.\n\nRest for 2 days."
+    record = {"prompt": edit_messages(patient, draft, 2, prompt=prompt, emotions=["anxiety"], must_keep=["x"])}
+    assert draft_of(record) == draft
+    assert patient_of(record) == patient
+    old = {"prompt": [{"role": "user", "content": f"<patient>\n{patient}\n</patient>\n\nPhysician's reply:\n{draft}\n\n"
+                                                  "Rewrite the physician's reply. Output only the rewritten reply."}]}
+    assert (draft_of(old), patient_of(old)) == (draft, patient)

@@ -98,23 +98,26 @@ def preference_metrics(peft_model, tok, records: list[dict], method: str) -> dic
             "logp_per_token_trained": _mean([t / n for t, n in trained])}
 
 
-_DRAFT = re.compile(r"Physician's reply:\n(.*?)\n\nRewrite the physician's reply", re.S)
-_PATIENT = re.compile(r"<patient>\n(.*?)\n</patient>", re.S)
+# The edit prompt quotes both texts in triple quotes (empathy.prompts); runs built before that used <patient> tags.
+_DRAFT = re.compile(r'Physician\'s reply:\n(?:"""\n(.*?)\n"""|(.*?))\n\nRewrite the physician\'s reply', re.S)
+_PATIENT = re.compile(r'Patient\'s message[^\n]*:\n"""\n(.*?)\n"""|<patient>\n(.*?)\n</patient>', re.S)
+
+
+def _group(m: re.Match | None) -> str | None:
+    return next((g for g in m.groups() if g is not None), None) if m else None
 
 
 def draft_of(record: dict) -> str | None:
     """The physician's draft an edit starts from: the record's own field, or read back from the edit prompt."""
     if record.get("draft"):
         return record["draft"]
-    m = _DRAFT.search(record["prompt"][-1]["content"])
-    return m.group(1) if m else None
+    return _group(_DRAFT.search(record["prompt"][-1]["content"]))
 
 
 def patient_of(record: dict) -> str:
     if record.get("patient"):
         return record["patient"]
-    m = _PATIENT.search(record["prompt"][-1]["content"])
-    return m.group(1) if m else record["prompt"][-1]["content"]
+    return _group(_PATIENT.search(record["prompt"][-1]["content"])) or record["prompt"][-1]["content"]
 
 
 def served_edit_metrics(base_gguf: str, adapter_gguf: str, records: list[dict], *, max_cases: int = 20,
