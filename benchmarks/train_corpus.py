@@ -1,8 +1,10 @@
 """A synthetic patient-doctor corpus for the training benchmark, generated deterministically.
 
-Terse doctor replies in the style of the HealthCareMagic dialogues the knowledge-and-comfort paper rewrites: each
-has a medication with a dose, frequency and duration, and a follow-up instruction or test, so the fact checker has
-something to lose. ``python benchmarks/train_corpus.py OUT.jsonl [N]`` writes N dialogues (default 320).
+Terse doctor replies in the style of the HealthCareMagic dialogues the knowledge-and-comfort paper rewrites, in ten
+shapes (a new medication with dose, frequency and duration; a lab result and what to do; results pending; a
+referral; a switch of drug; an urgent instruction; self-care with a negation; a refill; test preparation), each with
+values the fact checker can lose. A first version had only the medication shape: the model trained on it learned to
+start every edit with "Take ..." and lost the facts of every other kind of draft. ``python benchmarks/train_corpus.py OUT.jsonl [N]`` writes N dialogues (default 320).
 """
 
 from __future__ import annotations
@@ -43,16 +45,131 @@ DURATIONS = ["5 days", "7 days", "10 days", "2 weeks", "4 weeks"]
 OPENERS = ["Hi doctor,", "Hello,", "Doctor,", "Hi,", ""]
 TIMES = ["for 2 days", "for 3 days", "for a week", "for 10 days", "for 2 weeks", "since yesterday", "for a month"]
 
+# Other shapes of a terse reply, so that the model learns to copy a draft rather than one sentence pattern.
+RESULTS = [
+    # (test, values with their reading, action)
+    ("hemoglobin A1c", [("7.8%", "above your target"), ("6.1%", "in the prediabetes range")], ["Increase metformin to 1000 mg twice a day.", "Walk 30 minutes a day and cut down on sugary drinks."]),
+    ("LDL cholesterol", [("165 mg/dL", "high"), ("98 mg/dL", "at goal")], ["Start rosuvastatin 10 mg at night.", "Keep taking atorvastatin 20 mg."]),
+    ("TSH", [("6.2", "slightly high"), ("0.2", "low")], ["Repeat the thyroid test in 6 weeks.", "Lower levothyroxine to 75 mcg daily."]),
+    ("vitamin D", [("14 ng/mL", "low"), ("22 ng/mL", "a little low")], ["Take vitamin D3 2000 units daily.", "Take vitamin D3 50000 units once a week for 8 weeks."]),
+    ("potassium", [("5.6", "high"), ("3.1", "low")], ["Stop the potassium supplement.", "Eat a banana a day and take potassium chloride 20 mEq daily for 5 days."]),
+    ("ferritin", [("8 ng/mL", "low")], ["Take ferrous sulfate 325 mg every other day.", "We will check for blood in your stool."]),
+    ("creatinine", [("1.6", "higher than last year")], ["Stop ibuprofen and naproxen.", "Drink 2 liters of water a day."]),
+]
+RETESTS = ["Repeat the test in 3 months.", "We will recheck it in 6 weeks.", "Repeat the blood work in 2 weeks.", "Recheck at your next visit in 4 months."]
+PENDING = [
+    ("biopsy", ["7 to 10 days", "5 business days"]), ("MRI", ["2 business days", "3 days"]),
+    ("blood culture", ["48 hours", "5 days"]), ("pap smear", ["2 weeks", "10 days"]), ("CT scan", ["24 hours", "2 days"]),
+]
+REFERRALS = [
+    ("dermatology", "the mole on my back", ["Bring a list of your medications.", "Take a photo of the mole today so we can compare."]),
+    ("cardiology", "my palpitations", ["Wear the heart monitor for 48 hours before the visit.", "Avoid caffeine until then."]),
+    ("gastroenterology", "the blood in my stool", ["Stop aspirin until they see you.", "Keep a food diary."]),
+    ("orthopedics", "my shoulder", ["Use a sling only when it hurts.", "Avoid lifting more than 5 kg."]),
+    ("physical therapy", "my knee", ["Do the quad exercises twice a day.", "Ice it for 15 minutes after activity."]),
+    ("neurology", "the numbness in my hand", ["Wear the wrist splint at night.", "Avoid typing for long stretches."]),
+]
+SWITCHES = [
+    ("lisinopril", "a dry cough", "losartan 50 mg once a day", "Check your blood pressure in {w} and send us the readings."),
+    ("metformin", "an upset stomach", "metformin extended release 500 mg with dinner", "Check your sugar every morning for {w}."),
+    ("atorvastatin", "muscle aches", "pravastatin 40 mg at night", "Repeat the cholesterol test in {w}."),
+    ("sertraline", "nausea", "escitalopram 10 mg in the morning", "Book a follow-up visit in {w}."),
+    ("amlodipine", "swollen ankles", "chlorthalidone 12.5 mg in the morning", "Check your blood pressure in {w} and send us the readings."),
+    ("oxybutynin", "a dry mouth", "mirabegron 25 mg once a day", "Send us a bladder diary after {w}."),
+]
+URGENT = [
+    ("chest pain when I climb stairs", "Chest pain with exertion needs to be checked today", "urgent care", "it comes on at rest or with sweating"),
+    ("a very bad headache and a stiff neck", "A severe headache with a stiff neck needs to be seen now", "the emergency room", "you get confused or very sleepy"),
+    ("blood in my urine and pain in my side", "Blood in the urine with flank pain needs to be seen today", "urgent care", "you get a fever above 38.5 C"),
+    ("a calf that is swollen and painful after a long flight", "A swollen painful calf after a flight can be a clot", "the emergency room", "you get short of breath"),
+]
+SELF_CARE = [
+    ("a sprained wrist", "This sounds like a sprain", ["Rest it, ice it for 20 minutes 3 times a day, and keep it raised.", "Wear the brace during the day for 2 weeks."], "Book a visit if it is not better in 10 days."),
+    ("a cold with a runny nose", "This is most likely a viral cold", ["You do not need antibiotics.", "Drink plenty of fluids and take acetaminophen 500 mg every 6 hours if needed."], "Call us if you have a fever for more than 3 days."),
+    ("shin pain from running", "This is likely shin splints", ["Stop running for 2 weeks.", "Swim or cycle instead."], "Come in for an X-ray if the pain is in one spot."),
+    ("heartburn at night", "This sounds like reflux", ["Do not eat within 3 hours of bedtime.", "Raise the head of your bed by 15 cm."], "Schedule an endoscopy if it is not better in 8 weeks."),
+    ("a tension headache", "These sound like tension headaches", ["Take ibuprofen 400 mg up to 3 times a day for no more than 3 days a week.", "Take breaks from the screen every hour."], "Keep a headache diary for 4 weeks."),
+]
+REFILLS = [("levothyroxine 50 mcg", "90-day"), ("metformin 500 mg", "30-day"), ("lisinopril 10 mg", "90-day"),
+           ("albuterol inhaler", "1-month"), ("sertraline 50 mg", "30-day"), ("omeprazole 20 mg", "90-day")]
+PREPS = [
+    ("colonoscopy", "Start the clear liquid diet the day before and drink the prep at 6 pm.", "Do not eat after midnight."),
+    ("fasting blood test", "Do not eat for 10 hours before the test.", "You can drink water and take your usual medicines."),
+    ("stress test", "Do not drink coffee for 24 hours before the test.", "Wear comfortable shoes."),
+    ("abdominal ultrasound", "Do not eat for 6 hours before the scan.", "Drink 4 glasses of water 1 hour before."),
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+HOURS = ["8 am", "9:30 am", "11 am", "1 pm", "3:15 pm"]
+
+
+def _medication(rng):
+    complaint, extras, drug, doses, freq, follow = rng.choice(CONDITIONS)
+    question = f"I have had {complaint} {rng.choice(TIMES)}. {rng.choice(extras)} What should I do?"
+    return question, f"Take {drug} {rng.choice(doses)} {freq} for {rng.choice(DURATIONS)}. {follow}"
+
+
+def _result(rng):
+    test, values, actions = rng.choice(RESULTS)
+    value, reading = rng.choice(values)
+    question = rng.choice([f"I saw my {test} result in the portal. What does it mean?", f"Is my {test} okay?",
+                           f"Why was my {test} flagged?"])
+    return question, f"Your {test} was {value}, which is {reading}. {rng.choice(actions)} {rng.choice(RETESTS)}"
+
+
+def _pending(rng):
+    test, waits = rng.choice(PENDING)
+    question = rng.choice([f"When will my {test} results be back?", f"I have not heard about my {test}. Is something wrong?"])
+    return question, f"{test[0].upper() + test[1:]} results take {rng.choice(waits)}. You will get a portal message when they are in."
+
+
+def _referral(rng):
+    specialty, about, preps = rng.choice(REFERRALS)
+    question = f"What is the next step for {about}?"
+    days = rng.choice(["3 business days", "a week", "2 weeks"])
+    yours = about.replace("my ", "your ")
+    return question, f"I have referred you to {specialty} for {yours}. They will call you within {days}. {rng.choice(preps)}"
+
+
+def _switch(rng):
+    old, effect, new, follow = rng.choice(SWITCHES)
+    question = f"Since I started {old} I have had {effect}. Can I stop it?"
+    return question, f"Stop {old}. Start {new}. {follow.format(w=rng.choice(['1 week', '2 weeks', '6 weeks']))}"
+
+
+def _urgent(rng):
+    complaint, need, where, flag = rng.choice(URGENT)
+    question = f"I have {complaint}. Should I wait for my appointment?"
+    return question, f"{need}. Go to {where} today. If {flag}, call 911."
+
+
+def _self_care(rng):
+    complaint, likely, advice, follow = rng.choice(SELF_CARE)
+    question = f"I have had {complaint} {rng.choice(TIMES)}. Do I need to come in?"
+    return question, f"{likely}. {' '.join(advice)} {follow}"
+
+
+def _refill(rng):
+    drug, supply = rng.choice(REFILLS)
+    question = rng.choice([f"I am almost out of my {drug.split()[0]}. Can you refill it?", f"Can I get a refill of {drug.split()[0]}?"])
+    refills = rng.choice(["2 refills", "no refills", "3 refills"])
+    return question, f"A {supply} supply of {drug} was sent to your pharmacy today. You have {refills} left."
+
+
+def _prep(rng):
+    test, first, second = rng.choice(PREPS)
+    question = f"How do I get ready for my {test}?"
+    return question, f"Your {test} is on {rng.choice(DAYS)} at {rng.choice(HOURS)}. {first} {second}"
+
+
+SHAPES = [_medication, _medication, _result, _pending, _referral, _switch, _urgent, _self_care, _refill, _prep]
+
 
 def make_corpus(n: int = 320, seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
     rows, seen = [], set()
     while len(rows) < n:
-        complaint, extras, drug, doses, freq, follow = rng.choice(CONDITIONS)
-        opener, when, extra = rng.choice(OPENERS), rng.choice(TIMES), rng.choice(extras)
-        dose, duration = rng.choice(doses), rng.choice(DURATIONS)
-        question = f"{opener} I have had {complaint} {when}. {extra} What should I do?".strip()
-        reply = f"Take {drug} {dose} {freq} for {duration}. {follow}"
+        question, reply = rng.choice(SHAPES)(rng)
+        question = f"{rng.choice(OPENERS)} {question}".strip()
         if (question, reply) in seen:
             continue
         seen.add((question, reply))

@@ -100,6 +100,27 @@ def test_kto_run_from_ratings_loads_in_llama_cpp(workspace):
     assert store.training_runs()[-1]["method"] == "kto"
 
 
+def test_sft_run_from_accepted_edits_learns_the_clinicians_text(workspace):
+    """Accepted edits -> SFT -> GGUF adapter: llama-cpp gives the accepted text more probability than the base does."""
+    from training.evaluate import tokenize_pair
+    from training.pipeline import run_training
+    from training.trainers import SFTTrainConfig
+
+    settings, store = workspace
+    for row in store.query("select id, case_id, text from replies where kind = 'edit'"):
+        store.add_accepted_edit("clinician", row["case_id"], row["id"], row["text"] + " Write back any time.")
+    config = SFTTrainConfig(max_steps=4, batch_size=4, learning_rate=2e-3, lora_layers=2, run_name="sft-e2e")
+    result = run_training("sft", config, settings=settings, store=store, evaluate=False)
+    assert result.steps == 4 and Path(result.gguf_adapter).is_file()
+    assert store.training_runs()[-1]["method"] == "sft" and store.training_runs()[-1]["status"] == "done"
+
+    record = store.sft_records()[0]
+    pair = tokenize_pair(result._trainer.processing_class, record["prompt"], record["completion"])
+    trained, = _llama_sum(result.base_gguf, result.gguf_adapter, [pair])
+    base, = _llama_sum(result.base_gguf, None, [pair])
+    assert trained - base > 1.0, (trained, base)  # the demonstration got likelier, served by llama-cpp
+
+
 def test_bad_data_changes_nothing(tmp_path):
     from empathy.store import Store
     from training.pipeline import run_training

@@ -121,8 +121,12 @@ def patient_of(record: dict) -> str:
 
 
 def served_edit_metrics(base_gguf: str, adapter_gguf: str, records: list[dict], *, max_cases: int = 20,
-                        threads: int = 2, progress: Callable[[int, int], None] | None = None) -> dict:
-    """Greedy edits from llama-cpp with and without the adapter, scored for facts, empathy and overlap."""
+                        threads: int = 2, progress: Callable[[int, int], None] | None = None,
+                        repeat_penalty: float | None = None) -> dict:
+    """Greedy edits from llama-cpp with and without the adapter, scored for facts, empathy and overlap.
+
+    ``repeat_penalty`` defaults to the product's (``GenerationOptions``): what a clinician would be served."""
+    from empathy.backends.base import GenerationOptions
     from empathy.editing import clean_model_text
     from empathy.facts import check_facts
 
@@ -138,6 +142,7 @@ def served_edit_metrics(base_gguf: str, adapter_gguf: str, records: list[dict], 
     cases = cases[:max_cases]
     if not cases:
         return {"cases": 0, "note": "no validation records with a physician draft"}
+    penalty = GenerationOptions().repeat_penalty if repeat_penalty is None else repeat_penalty
     outputs = {}
     for name, adapter in (("base", None), ("trained", adapter_gguf)):
         llm = open_llama(base_gguf, adapter, threads=threads, n_ctx=2048)
@@ -146,14 +151,14 @@ def served_edit_metrics(base_gguf: str, adapter_gguf: str, records: list[dict], 
             for i, (r, draft) in enumerate(cases):
                 budget = min(512, 60 + int(len(draft) / 2.2) + 80)
                 res = llm.create_chat_completion(messages=r["prompt"], max_tokens=budget, temperature=0.0, seed=0,
-                                                 repeat_penalty=1.1)
+                                                 repeat_penalty=penalty)
                 texts.append(clean_model_text(res["choices"][0]["message"]["content"] or ""))
                 if progress:
                     progress(i + 1 + (len(cases) if name == "trained" else 0), 2 * len(cases))
         finally:
             llm.close()
         outputs[name] = texts
-    result = {"cases": len(cases)}
+    result = {"cases": len(cases), "repeat_penalty": penalty}
     refs = [r.get("chosen") or r.get("completion") or "" for r, _ in cases]
     scores = {}
     for name, texts in outputs.items():
