@@ -179,3 +179,16 @@ def test_evaluation_reads_draft_and_patient_back_from_the_edit_prompt(prompt):
     old = {"prompt": [{"role": "user", "content": f"<patient>\n{patient}\n</patient>\n\nPhysician's reply:\n{draft}\n\n"
                                                   "Rewrite the physician's reply. Output only the rewritten reply."}]}
     assert (draft_of(old), patient_of(old)) == (draft, patient)
+
+
+def test_every_soothing_template_passes_the_fact_checker():
+    """The deterministic rewriter must not write what the product's own checker rejects (false reassurance, advice)."""
+    from empathy.facts import check_facts
+    from training.build_data import CLOSINGS, OPENINGS
+
+    drafts = [json.loads(line)["doctor"] for line in (DATA / "train_dialogues.jsonl").read_text().splitlines()[:2]]
+    for emotion, openings in OPENINGS.items():
+        for sentence in openings + CLOSINGS[emotion]:
+            for draft in drafts:
+                report = check_facts(draft, f"{sentence} {draft}")
+                assert report.recall == 1.0 and report.precision == 1.0 and not report.unsupported, (emotion, sentence)
