@@ -43,10 +43,13 @@ def main() -> dict:
     warm_up()
     communication_quality("I am worried.", "Thank you for writing.")
     load = round(time.perf_counter() - t, 2)
+    cold = _timed(score_empathy, rows)
     return {
         "replies": len(rows),
         "load_seconds": load,
-        "score_empathy_cold": _timed(score_empathy, rows),
+        "score_empathy_cold": cold,
+        # issue 4's budget, in CPU time (this process's own work; wall time on a shared machine counts the neighbours)
+        "under_50_ms_cpu_per_reply": cold["cpu_mean_ms"] < 50,
         "score_empathy_warm": _timed(score_empathy, rows),
         "communication_quality_warm": _timed(communication_quality, rows),
         "cpu_count": os.cpu_count(),

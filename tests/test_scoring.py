@@ -1,7 +1,6 @@
 """Empathy scoring: graded validation set (Spearman, AUC), empty-phrase and false-reassurance traps, spans."""
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -115,16 +114,6 @@ def test_split_sentences_keeps_offsets_and_abbreviations():
     text = "Dr. Smith said 2.5 mg daily. OK!\nNext line? Yes"
     spans = split_sentences(text)
     assert [text[s:e] for s, e in spans] == ["Dr. Smith said 2.5 mg daily.", "OK!", "Next line?", "Yes"]
-
-
-def test_under_50_ms_per_reply_after_load():
-    score_empathy(PATIENT, "Warm-up reply.")
-    replies = [f"I'm sorry about the wait, number {i}. Results take {i} days. How are you sleeping?" for i in range(20)]
-    start = time.process_time()  # CPU time: wall time on a shared CI machine measures the neighbours
-    for r in replies:
-        score_empathy(PATIENT, r)
-    per_reply = (time.process_time() - start) / len(replies)
-    assert per_reply < 0.05, per_reply  # wall-clock numbers: benchmarks/scoring_speed.py and the README
 
 
 def test_cli_score_jsonl_one_line_per_input(tmp_path):
