@@ -52,8 +52,10 @@ _PREAMBLE = re.compile(
 )
 
 
-# Prompt text a small model echoes after its answer: everything from there on is dropped.
+# Prompt text a small model echoes (empathy.prompts): everything from there on is dropped; an answer that
+# starts with it is no answer.
 _ECHO = re.compile(r"(?:^|\n|\s)(?:rewrite the physician|rewritten (?:physician'?s? )?(?:reply|response)|output only|physician'?s reply\s*:|"
+                   r"(?:the )?patient'?s message(?: is)?\s*[(:]|you must keep these facts|"
                    r"<patient>|the patient'?s message is quoted|here is (?:the|a|my) (?:rewritten|revised))", re.IGNORECASE)
 STOP = ("Rewrite the physician", "Rewritten reply", "Rewritten Physician", "Output only", "Physician's reply:")
 _LEADING_PATIENT = re.compile(r"^\s*<patient>.*?</patient>\s*", re.IGNORECASE | re.DOTALL)
@@ -61,14 +63,13 @@ _LEADING_PATIENT = re.compile(r"^\s*<patient>.*?</patient>\s*", re.IGNORECASE | 
 
 def clean_model_text(text: str) -> str:
     """Strip preambles, prompt echoes, wrapping quotes and tags, and cut a repetition loop at its first repeat."""
-    text = _LEADING_PATIENT.sub("", text.strip())  # the model often repeats the quoted message first
-    text = _PREAMBLE.sub("", text)
+    text = _LEADING_PATIENT.sub("", text.strip())  # adapters trained on the older, tagged prompt repeat it first
+    text = _PREAMBLE.sub("", re.sub(r'\s*"""\s*', " ", text).strip())  # the prompt's quote delimiters
     m = _ECHO.search(text)
     if m and m.start() > 0:
         text = text[:m.start()]
     elif m:
         text = ""
-    text = re.sub(r"\s+\|\s+", " ", text)  # the must-keep list is written with " | " between facts
     text = re.sub(r"</?(?:patient|reply|response)>", "", text, flags=re.IGNORECASE).strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         text = text[1:-1].strip()

@@ -62,3 +62,18 @@ def test_generate_prompt_has_no_draft():
 def test_unknown_prompt_is_refused():
     with pytest.raises(InputError):
         edit_messages("p", "d", 1, prompt="fancy")
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ('I am sorry for the worry. Your PSA is 4.2.\n"""', "I am sorry for the worry. Your PSA is 4.2."),
+    ('"""\nYour PSA is 4.2.\n"""', "Your PSA is 4.2."),
+    ("Rewritten reply: Your PSA is 4.2.\n\nRewrite the physician's reply.", "Your PSA is 4.2."),
+    ('Your PSA is 4.2.\n\nPatient\'s message (context only):\n"""\nIs it cancer?', "Your PSA is 4.2."),
+    ("Patient's message:\nIs it cancer? You will be fine.", ""),  # an echo of the prompt is no answer
+    ("Your PSA is 4.2.\nYou must keep these facts word for word:\n- Your PSA is 4.2.", "Your PSA is 4.2."),
+    ("Your PSA is 4.2. I am here. Your PSA is 4.2. I am here.", "Your PSA is 4.2. I am here."),
+])
+def test_model_text_is_cleaned_of_prompt_echoes(raw, clean):
+    from empathy.editing import clean_model_text
+
+    assert clean_model_text(raw) == clean
