@@ -31,7 +31,7 @@ def drafts(n: int) -> list[dict]:
 def run(n: int = 18, threads: int = 2, levels=(1, 3), seed: int = 0, out: str | None = None, verified: bool = False) -> dict:
     from empathy.backends import get_backend
     from empathy.config import Settings
-    from empathy.editing import edit_once, edit_reply
+    from empathy.generation import edit_once, edit_reply
     from empathy.scoring import score_empathy, warm_up
 
     warm_up()

@@ -104,7 +104,7 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from empathy.backends import get_backend
     from empathy.config import Settings
-    from empathy.editing import edit_reply
+    from empathy.generation import edit_reply
 
     backend = get_backend(Settings.from_env())
     OUT.mkdir(exist_ok=True)
@@ -135,7 +135,7 @@ def main() -> None:
 
 def generation(backend, n: int) -> None:
     """What direct generation loses: replies from the patient's message alone, checked against the drafts."""
-    from empathy.editing import generate_reply
+    from empathy.generation import generate_reply
 
     rows = []
     for i, d in enumerate(drafts(n)):

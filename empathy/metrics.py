@@ -8,14 +8,14 @@ ROUGE from ``rouge-score``, n-grams for Distinct-n from ``nltk``, all imported i
 
 from __future__ import annotations
 
+import importlib
+import re
 from dataclasses import asdict, dataclass
 
 from .errors import EmpathyError
 
 
 def _need(module: str, package: str):
-    import importlib
-
     try:
         return importlib.import_module(module)
     except ImportError:
@@ -56,8 +56,6 @@ def distinct_n(texts: list[str] | str, n: int = 1) -> float:
 
 
 def _tokens(text: str) -> list[str]:
-    import re
-
     return re.findall(r"\w+(?:'\w+)?|[^\w\s]", text.lower())
 
 

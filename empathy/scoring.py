@@ -22,9 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-DIMENSIONS = ("emotional_reactions", "interpretations", "explorations", "validation", "comforting", "reassuring")
+from .embeddings import embed
+from .emotion import detect_emotions
+from .text import HEDGE, REASSURANCE, split_sentences
+
+EMPATHY_DIMENSIONS = ("emotional_reactions", "interpretations", "explorations", "validation", "comforting", "reassuring")
 # "info": information, instructions, plans (training sentences labelled none or reassuring).
-LABELS = DIMENSIONS + ("empty", "false_reassurance", "info")
+LABELS = EMPATHY_DIMENSIONS + ("empty", "false_reassurance", "info")
 
 # Weight of each dimension in the overall score (sums to 1).
 WEIGHTS = {
@@ -97,22 +101,9 @@ _CUES: dict[str, list[str]] = {
         r"i understand how you feel|thank you for (?:your|the) (?:message|note|question)|thanks for (?:reaching out|writing|your message)|"
         r"we (?:appreciate|value) your (?:patience|feedback|message))\s*[.!]*\s*$",
     ],
-    "false_reassurance": [
-        r"\bnothing (?:at all )?to (?:worry|be (?:worried|concerned|scared|afraid)) about\b",
-        r"\bno (?:reason|need) (?:at all )?to (?:worry|be (?:worried|concerned|scared|afraid))\b",
-        r"\b(?:don'?t|do not|stop|no need to) (?:you )?worry\b(?! about (?:calling|asking|bothering|reaching|contacting|messaging|writing))",
-        r"\bdefinitely (?:not|nothing|fine|harmless|benign|go away)\b|\bcertainly nothing\b",
-        r"\bi (?:promise|guarantee)\b(?! (?:to|(?:that )?(?:i|we)(?:'ll| will)) (?:call|get back|follow|check|look|review|message|reach|be there|update))|\b100 ?%|\bzero (?:risk|chance)\b|\bno (?:chance|risk) (?:at all|whatsoever)\b|\bno chance\b",
-        r"\b(?:everything|you|it)(?:'s| is| will| is going to)? (?:be )?(?:perfectly|absolutely|totally|completely|100%) (?:fine|ok(?:ay)?|normal|cured|safe)\b(?!\s+(?:to|that|if|for you to)\b)",
-        r"\b(?:i'?m|i am) (?:sure|certain|positive) (?:it'?s|it is|there'?s|there is|that)\b[^.?!]*\b(?:nothing|no|not)\b",
-        r"\bnothing (?:bad|serious|wrong) (?:is going to|will) happen\b|\bit'?s nothing\b|\bnothing serious\b",
-    ],
 }
 _CUE_RE = {k: [re.compile(p, re.IGNORECASE) for p in v] for k, v in _CUES.items()}
-# A hedge turns a flat promise into a probability: "most likely nothing serious" is honest.
-_HEDGE = re.compile(r"\b(?:likely|probably|usually|most|often|appears|seems|looks|so far|at this point|based on)\b", re.IGNORECASE)
-
-_ABBREV = re.compile(r"(?:\b(?:dr|mr|mrs|ms|st|vs|approx|no|e\.g|i\.e|etc)\.|\b\d+\.\d)$", re.IGNORECASE)
+_CUE_RE["false_reassurance"] = [REASSURANCE]  # one lexicon of false reassurance, shared with the fact checker
 
 
 @dataclass
@@ -135,13 +126,14 @@ class EmpathyScore:
     patient_emotions: list[str] = field(default_factory=list)
 
     @property
-    def level(self) -> str:
+    def band(self) -> str:
+        """A word for the overall score (low, medium, high): what the app shows beside the number."""
         return "low" if self.overall < 0.25 else "medium" if self.overall < 0.5 else "high"
 
     def to_dict(self) -> dict:
         return {
             "overall": self.overall,
-            "level": self.level,
+            "band": self.band,
             "dimensions": {k: v.to_dict() for k, v in self.dimensions.items()},
             "flags": list(self.flags),
             "flag_spans": {k: [list(s) for s in v] for k, v in self.flag_spans.items()},
@@ -149,41 +141,11 @@ class EmpathyScore:
         }
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences (and lines) of ``text``, whitespace trimmed."""
-    spans = []
-    start = None
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if start is None:
-            if not ch.isspace():
-                start = i
-            i += 1
-            continue
-        if ch == "\n":
-            spans.append((start, i))
-            start = None
-        elif ch in ".!?":
-            j = i + 1
-            while j < n and text[j] in ".!?\"')]”’":
-                j += 1
-            if (j >= n or text[j].isspace()) and not (ch == "." and _ABBREV.search(text[start:i + 1])):
-                spans.append((start, j))
-                start = None
-                i = j
-                continue
-        i += 1
-    if start is not None:
-        spans.append((start, n))
-    return [(s, e) for s, e in ((s, len(text[:e].rstrip())) for s, e in spans) if e > s]
-
-
 def _lexical(sentence: str) -> dict[str, float]:
     out = {}
     for label in LABELS:
         out[label] = 1.0 if any(p.search(sentence) for p in _CUE_RE.get(label, ())) else 0.0
-    if out["false_reassurance"] and _HEDGE.search(sentence):
+    if out["false_reassurance"] and HEDGE.search(sentence):
         out["false_reassurance"] = 0.0
     return out
 
@@ -267,38 +229,8 @@ def load_training_sentences(path: Path = DATA) -> tuple[list[str], list[set[str]
     return texts, labels
 
 
-_cache: dict[str, np.ndarray] = {}
-_encode_lock = threading.Lock()
-_CACHE_MAX = 20000
-
-
 def _embed(texts: list[str]) -> np.ndarray:
-    """Embeddings with a per-sentence cache, encoded on one thread.
-
-    On a busy CPU, torch's multi-threaded kernels spin-wait and a 5-sentence batch takes over a second;
-    on one thread it takes tens of milliseconds.
-    """
-    found = {t: _cache.get(t) for t in texts}
-    missing = [t for t, v in found.items() if v is None]
-    if missing:
-        import torch
-
-        from .embeddings import get_model
-
-        model = get_model()
-        with _encode_lock:  # one thread-count switch at a time, so the old value is always restored
-            old = torch.get_num_threads()
-            torch.set_num_threads(1)
-            try:
-                vecs = model.encode(missing, batch_size=32, normalize_embeddings=True, convert_to_numpy=True,
-                                    show_progress_bar=False)
-            finally:
-                torch.set_num_threads(old)
-        if len(_cache) + len(missing) > _CACHE_MAX:
-            _cache.clear()
-        _cache.update(zip(missing, vecs))
-        found.update(zip(missing, vecs))
-    return np.stack([found[t] for t in texts])
+    return embed(texts, batch_size=32)
 
 
 def preload(pairs: list[tuple[str, str]]) -> None:
@@ -350,25 +282,23 @@ def analyze_reply(patient: str, reply: str) -> list[SentenceAnalysis]:
         probs = {label: float(1.0 - (1.0 - P[i, j]) * (1.0 - 0.75 * lex[label])) for j, label in enumerate(LABELS)}
         duplicate = bool(i and float(np.max(S[:i] @ S[i])) >= DUPLICATE_SIMILARITY)
         empty = bool(lex["empty"] or (P[i, LABELS.index("empty")] >= 0.7 and len(sentence.split()) <= 5
-                                      and not any(lex[d] for d in DIMENSIONS)))
+                                      and not any(lex[d] for d in EMPATHY_DIMENSIONS)))
         false = bool(lex["false_reassurance"]
-                     or (P[i, LABELS.index("false_reassurance")] >= 0.8 and not _HEDGE.search(sentence)))
+                     or (P[i, LABELS.index("false_reassurance")] >= 0.8 and not HEDGE.search(sentence)))
         out.append(SentenceAnalysis(span, sentence, probs, float(relevance[i]), duplicate, empty, false))
     return out
 
 
 def score_empathy(patient: str, reply: str, *, analysis: list[SentenceAnalysis] | None = None) -> EmpathyScore:
     """Score ``reply`` (to ``patient``'s message) for empathy; spans are character offsets in ``reply``."""
-    from .emotion import detect_emotions
-
     patient = patient or ""
-    dims = {d: DimensionScore(0.0, []) for d in DIMENSIONS}
+    dims = {d: DimensionScore(0.0, []) for d in EMPATHY_DIMENSIONS}
     emotions = [e for e in detect_emotions(patient).emotions if e != "none"]
     sentences = analysis if analysis is not None else analyze_reply(patient, reply)
     if not sentences:
         return EmpathyScore(0.0, dims, patient_emotions=emotions)
 
-    misses = {d: 1.0 for d in DIMENSIONS}
+    misses = {d: 1.0 for d in EMPATHY_DIMENSIONS}
     flags: dict[str, list[tuple[int, int]]] = {}
     empties_seen = 0
     false_reassurances = 0
@@ -385,7 +315,7 @@ def score_empathy(patient: str, reply: str, *, analysis: list[SentenceAnalysis] 
         if a.false_reassurance:
             false_reassurances += 1
             flags.setdefault("false_reassurance", []).append(span)
-        for d in DIMENSIONS:
+        for d in EMPATHY_DIMENSIONS:
             p = a.probs[d]
             if p < CARRY:
                 continue
@@ -401,9 +331,9 @@ def score_empathy(patient: str, reply: str, *, analysis: list[SentenceAnalysis] 
             misses[d] *= 1.0 - c * p
             dims[d].spans.append(span)
 
-    for d in DIMENSIONS:
+    for d in EMPATHY_DIMENSIONS:
         dims[d].score = round(float(1.0 - misses[d]), 3)
-    overall = sum(WEIGHTS[d] * dims[d].score for d in DIMENSIONS)
+    overall = sum(WEIGHTS[d] * dims[d].score for d in EMPATHY_DIMENSIONS)
     overall *= FALSE_REASSURANCE_FACTOR ** false_reassurances
     # Empathy with nothing else: a reply made only of stock phrases is not an answer.
     if empties_seen and empties_seen == len(sentences):

@@ -8,8 +8,18 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from empathy.annotation import (agreement, blind_order, cohen_kappa, fleiss_kappa, import_cases, next_item,
-                                progress, queue_pairs, record_votes, win_rates)
+from empathy.annotation import (
+    agreement,
+    blind_order,
+    cohen_kappa,
+    fleiss_kappa,
+    import_cases,
+    next_item,
+    progress,
+    queue_pairs,
+    record_votes,
+    win_rates,
+)
 from empathy.cli import cli
 from empathy.errors import InputError
 from empathy.store import Store
@@ -182,17 +192,21 @@ def test_cli_import_export_stats(tmp_path):
 
 
 def test_fill_replies_writes_edit_and_generation_for_cases_lacking_pairs(store, tmp_path):
-    from empathy.annotation import fill_replies
+    from empathy.app.session import Session
     from empathy.backends import ScriptedBackend
+    from empathy.config import Settings
+
+    fill_replies = Session(Settings(db=str(store.path)), store).fill_replies
 
     import_cases(store, str(_jsonl(tmp_path)))  # case 1 has 3 replies, case 2 only its draft
     backend = ScriptedBackend(replies=["I understand. Avoid ibuprofen; use acetaminophen 500 mg.",
                                        "Ibuprofen is fine with lisinopril."])
-    assert fill_replies(store, backend, level=2) == 1
+    assert fill_replies(backend, level=2) == 1
     case2 = store.query("select id from cases order by id")[1]["id"]
     assert [(r["kind"], r["level"]) for r in store.replies(case2)] == [("original", None), ("edit", 2), ("generate", 2)]
     assert len(queue_pairs(store)) == 6
-    assert fill_replies(store, backend, level=2) == 0  # nothing left to fill
+    assert fill_replies(backend, level=2) == 0  # nothing left to fill
+    assert all(r["scores"] for r in store.replies(case2))  # every written reply is reviewed and scored
 
 
 def test_cli_import_keep_identifiers_and_bad_source(tmp_path):

@@ -11,13 +11,13 @@ import sys
 
 import pytest
 
-from empathy import render
-from empathy.accounts import load_accounts, parse_accounts
+from empathy.app import render
+from empathy.app.accounts import load_accounts, parse_accounts
+from empathy.app.ui import App, who
 from empathy.backends import ScriptedBackend
 from empathy.config import Settings
 from empathy.errors import InputError
 from empathy.store import Store
-from empathy.ui import App, who
 
 PATIENT = "I'm scared about my PSA of 4.2. <script>alert(1)</script> - Maria Okafor"
 DRAFT = "Your PSA is 4.2. Repeat the PSA test in 3 months."
@@ -142,7 +142,7 @@ def test_accounts(tmp_path):
 
 def test_start_up_loads_the_model_but_not_torch_or_training(tmp_path):
     code = (
-        "import sys; from empathy.config import Settings; from empathy.ui import build_app;"
+        "import sys; from empathy.config import Settings; from empathy.app.ui import build_app;"
         f"build_app(Settings.from_env(db={str(tmp_path / 's.db')!r}, threads=1));"
         "import json; print(json.dumps(sorted(m for m in ('torch','transformers','trl','peft','datasets',"
         "'sentence_transformers','sklearn') if m in sys.modules)))"
@@ -180,12 +180,12 @@ def test_model_picker_lists_embedded_model_and_adapters_with_run_descriptions(ap
 
 
 def test_a_failing_checker_loses_no_reply(app, monkeypatch):
-    import empathy.review
+    import empathy.app.session
 
     def broken(*a, **k):
         raise RuntimeError("scorer exploded")
 
-    monkeypatch.setattr(empathy.review, "review_reply", broken)
+    monkeypatch.setattr(empathy.app.session, "review_reply", broken)
     emo, original, edit, generate, accept_text, ids, status = _compose(app)[-1]
     assert "checking failed" in status and "scorer exploded" in edit
     assert {r["kind"] for r in app.store.replies(ids["case"])} == {"original", "edit", "generate"}

@@ -135,7 +135,7 @@ def test_openai_backend_reports_server_errors_and_unreachable_servers(chat_serve
 
 
 def test_openai_backend_edits_through_the_library(chat_server):
-    from empathy.editing import edit_reply
+    from empathy.generation import edit_reply
 
     backend = OpenAIBackend(chat_server, model="any")
     result = edit_reply("Is my knee OK?", "Your X-ray is normal.", 1, backend=backend)

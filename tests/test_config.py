@@ -1,9 +1,8 @@
 import pytest
 
 from empathy.config import Settings
-from empathy.errors import EmpathyError
+from empathy.errors import EmpathyError, InputError
 from empathy.inputs import MAX_CHARS, clean_text, decode_bytes
-from empathy.errors import InputError
 
 
 def test_environment_then_flags():

@@ -115,7 +115,7 @@ def test_llm_mode_rescues_paraphrase_but_not_new_drug():
 # --- the hand-made pair set (tests/data/facts_pairs.jsonl; benchmarks/facts_detection.py prints the table)
 
 def test_pair_set_detection_and_false_alarms():
-    from facts_detection import load, evaluate
+    from facts_detection import evaluate, load
 
     rows = load("all")
     assert len(rows) >= 200

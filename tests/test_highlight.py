@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from empathy.app.highlight import HIGHLIGHT_CSS, highlight_html, legend_html, report_html
 from empathy.facts import check_facts
-from empathy.highlight import HIGHLIGHT_CSS, highlight_html, legend_html, report_html
 
 PSA = "Your PSA is 4.2. Continue tamsulosin 0.4 mg daily. Repeat PSA in 3 months."
 

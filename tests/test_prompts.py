@@ -2,7 +2,12 @@ import pytest
 
 from empathy.errors import InputError
 from empathy.prompts import (
-    EDIT_REFINED, LEVEL_INSTRUCTIONS, LEVELS, REFINED_CONSTRAINTS, edit_messages, generate_messages, level_number,
+    LEVEL_INSTRUCTIONS,
+    LEVELS,
+    REFINED_CONSTRAINTS,
+    edit_messages,
+    generate_messages,
+    level_number,
 )
 
 
@@ -74,6 +79,6 @@ def test_unknown_prompt_is_refused():
     ("Your PSA is 4.2. I am here. Your PSA is 4.2. I am here.", "Your PSA is 4.2. I am here."),
 ])
 def test_model_text_is_cleaned_of_prompt_echoes(raw, clean):
-    from empathy.editing import clean_model_text
+    from empathy.generation import clean_model_text
 
     assert clean_model_text(raw) == clean

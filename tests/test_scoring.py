@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from empathy.scoring import DIMENSIONS, load_training_sentences, preload, score_empathy, split_sentences
+from empathy.scoring import EMPATHY_DIMENSIONS as DIMENSIONS
+from empathy.scoring import load_training_sentences, preload, score_empathy
+from empathy.text import split_sentences
 
 DATA = Path(__file__).parent / "data" / "scoring_validation.jsonl"
 PATIENT = "I've been so anxious waiting for my biopsy results that I can't sleep. When will they be ready?"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from empathy.scrub import KINDS, scrub, scrub_text
+from empathy.store.scrub import KINDS, scrub, scrub_text
 
 DATA = Path(__file__).parent / "data" / "scrub_messages.jsonl"
 HOLDOUT = Path(__file__).parent / "data" / "scrub_holdout.jsonl"  # hand-written, other styles

@@ -9,8 +9,8 @@ import threading
 import pytest
 
 from empathy.errors import InputError, StoreError
-from empathy.migrations import MIGRATIONS
 from empathy.store import Store
+from empathy.store.migrations import MIGRATIONS
 
 PATIENT = "Hi, this is Sarah Johnson (MRN 00482913). My PSA came back 4.2 and I'm scared. Call me at 555-201-3344."
 DRAFT = "Your PSA is 4.2, slightly up from 3.9. Repeat the test in 3 months. Dr. Patel"
@@ -222,7 +222,7 @@ def test_accepted_edit_of_a_generated_reply_keeps_the_generation_prompt(store):
 def test_an_older_database_is_migrated_in_place_and_keeps_its_rows(tmp_path):
     import sqlite_utils
 
-    from empathy.migrations import MIGRATIONS
+    from empathy.store.migrations import MIGRATIONS
 
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)

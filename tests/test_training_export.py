@@ -42,8 +42,9 @@ def test_gguf_adapter_logprobs_agree_with_peft(base_and_model, tmp_path):
     moves the deltas by several nats (measured: per-token error 4.8 without the permutation, 0.33 with it)."""
     import torch
     from peft import LoraConfig, get_peft_model
-    from training.export_gguf import export_lora_gguf, llama_token_logprobs, open_llama
+
     from empathy.models import gguf_type
+    from training.export_gguf import export_lora_gguf, llama_token_logprobs, open_llama
 
     base, tok, model = base_and_model
     messages = [{"role": "system", "content": "You are a physician's writing assistant."},

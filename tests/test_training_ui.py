@@ -36,7 +36,7 @@ def test_background_run_on_an_empty_store_fails_clearly(tmp_path):
 
     Store(env["EMPATHY_DB"]).close()
     job = RetrainJob()
-    job.start(train_command("dpo", steps=1), env)
+    job.start(train_command("dpo", {"max_steps": 1}), env)
     deadline = time.time() + 120
     while job.state == "running" and time.time() < deadline:
         time.sleep(0.2)

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from empathy import framing
+from empathy import prompts
 from empathy.backends import ScriptedBackend
-from empathy.editing import edit_reply, generate_reply
 from empathy.facts import check_facts, extract_facts
+from empathy.generation import edit_reply, framing, generate_reply
 
 PATIENT = "Is my PSA going up? I'm scared it's cancer."
 DRAFT = "Your PSA is 4.2. Continue tamsulosin 0.4 mg daily. Repeat PSA in 3 months."
 
 
 def _is_framing_prompt(messages) -> bool:
-    return messages[0]["content"].startswith(framing.FRAMING_SYSTEM[:30])
+    return messages[0]["content"].startswith(prompts.FRAMING_SYSTEM[:30])
 
 
 WARM = "I can hear how frightening this is, and I am sorry you are worried. "

@@ -29,26 +29,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from empathy.backends import GenerationOptions
 from empathy.errors import InputError
+from empathy.facts import check_facts
+from empathy.files import read_jsonl, write_jsonl
+from empathy.generation import clean_model_text
+from empathy.prompts import EQSR_REWRITE, ER_REWRITE, edit_messages, generate_messages
 
 EMOTIONS = ("fear", "anxiety", "embarrassment", "frustration", "distrust")
 PATIENT_FIELDS = ("patient", "question", "input", "query", "patient_message", "message")
 DOCTOR_FIELDS = ("doctor", "reply", "answer", "output", "response", "draft", "doctor_reply")
 
 # --- the paper's prompts (section 3.1) -----------------------------------------------------------------------
-
-EQSR_SYSTEM = (
-    "You will be given a dialogue between a patient and a doctor. Please rewrite the patient's question ensuring "
-    "that it retains the original information while expressing a sense of {emotion}. At the same time, rewrite the "
-    "doctor's response to retain the original information while soothing the patient's {emotion}. Keep every "
-    "medication, dose, number, test and instruction exactly. Answer in exactly two lines:\n"
-    "Patient: <rewritten question>\nDoctor: <rewritten response>"
-)
-ER_SYSTEM = (
-    "You will be given a dialogue between a patient and a doctor. Rewrite the doctor's response so that it shows "
-    "empathy and compassion while retaining all of its medical knowledge: keep every medication, dose, number, test "
-    "and instruction exactly, and add no new advice. Output only the rewritten response."
-)
 
 # --- deterministic soothing templates (no medical content, no instructions, no false reassurance) -------------
 
@@ -194,14 +186,7 @@ def _read_file(path: Path) -> list:
     if suffix == ".csv":
         return list(csv.DictReader(io.StringIO(text)))
     if suffix == ".jsonl":
-        rows = []
-        for n, line in enumerate(text.splitlines(), 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except ValueError as e:
-                    raise InputError(f"{path} line {n} is not valid JSON: {e}") from None
-        return rows
+        return read_jsonl(path)
     if suffix == ".json":
         try:
             data = json.loads(text)
@@ -250,18 +235,14 @@ def template_reply(reply: str, emotion: str | None, key: str) -> str:
 
 def model_rewrite(backend, dialogue: Dialogue, kind: str, emotion: str | None, seed: int = 0) -> tuple[str, str] | None:
     """(question, reply) rewritten by the backend with the paper's prompts; None when the answer cannot be parsed."""
-    from empathy.backends import GenerationOptions
-    from empathy.editing import clean_model_text
-
     user = f"Patient: {dialogue.patient}\nDoctor: {dialogue.doctor}"
     options = GenerationOptions(max_tokens=min(600, 80 + len(dialogue.doctor) // 2 + len(dialogue.patient) // 3),
                                 temperature=0.3, seed=seed)
     if kind == "er":
-        text = backend.complete([{"role": "system", "content": ER_SYSTEM}, {"role": "user", "content": user}], options).text
+        text = backend.complete(ER_REWRITE.messages(dialogue=user), options).text
         reply = clean_model_text(text.split("Doctor:", 1)[-1])
         return (dialogue.patient, reply) if reply else None
-    text = backend.complete([{"role": "system", "content": EQSR_SYSTEM.format(emotion=emotion)},
-                             {"role": "user", "content": user}], options).text
+    text = backend.complete(EQSR_REWRITE.messages(dialogue=user, emotion=emotion), options).text
     if "Doctor:" not in text:
         return None
     q, r = text.split("Doctor:", 1)
@@ -283,8 +264,6 @@ def build_pairs(dialogues: list[Dialogue], *, mode: str = "split", rewriter: str
     ``mode``: ``split`` (the paper: half the dialogues ER, half EQ+SR), ``er``, ``eqsr``, or ``both`` (each dialogue
     gives one ER and one EQ+SR pair). ``check`` replaces ``empathy.facts.check_facts`` (tests only).
     """
-    from empathy.prompts import edit_messages, generate_messages
-
     if mode not in ("split", "er", "eqsr", "both"):
         raise InputError(f"unknown mode {mode!r}; use split, er, eqsr or both")
     if rewriter not in ("auto", "model", "template"):
@@ -295,8 +274,7 @@ def build_pairs(dialogues: list[Dialogue], *, mode: str = "split", rewriter: str
         raise InputError("the model rewriter needs a backend")
     if not dialogues:
         raise InputError("the corpus has no dialogues")
-    if check is None:
-        from empathy.facts import check_facts as check
+    check = check or check_facts
     rng = random.Random(seed)
     jobs: list[tuple[Dialogue, str, str | None]] = []
     for i, d in enumerate(dialogues):
@@ -346,15 +324,8 @@ def build_pairs(dialogues: list[Dialogue], *, mode: str = "split", rewriter: str
     return BuildReport(pairs, len(dialogues), dropped, used)
 
 
-def write_jsonl(pairs: Iterable[BuiltPair], path: str | Path) -> Path:
-    path = Path(path).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")
-    with tmp.open("w", encoding="utf-8") as f:
-        for p in pairs:
-            f.write(json.dumps(p.record(), ensure_ascii=False) + "\n")
-    tmp.replace(path)
-    return path
+def write_pairs(pairs: Iterable[BuiltPair], path: str | Path) -> Path:
+    return write_jsonl((p.record() for p in pairs), path)
 
 
 def add_to_store(pairs: Iterable[BuiltPair], store, *, annotator: str = "build-data", level: int = 2) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from empathy.errors import InputError
+from empathy.files import read_jsonl
 
 METHODS = ("sft", "dpo", "kto")
 TEXT_FIELDS = {"dpo": ("chosen", "rejected"), "kto": ("completion",), "sft": ("completion",)}
@@ -160,17 +161,7 @@ def read_jsonl_records(path: str | Path) -> list[dict]:
     path = Path(path).expanduser()
     if not path.is_file():
         raise InputError(f"no such data file: {path}")
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError as e:
-            raise InputError(f"{path} line {n} is not valid JSON: {e}") from None
-        if not isinstance(obj, dict):
-            raise InputError(f"{path} line {n} is not a JSON object")
-        out.append(obj)
+    out = read_jsonl(path)
     if not out:
         raise InputError(f"{path} has no records")
     return out

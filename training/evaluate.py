@@ -22,7 +22,16 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from empathy.backends.base import GenerationOptions
 from empathy.errors import InputError
+from empathy.facts import check_facts
+from empathy.files import read_jsonl
+from empathy.generation import clean_model_text
+from empathy.ranking import rank_empathy
+from empathy.scoring import score_empathy
+
+from .export_gguf import open_llama
+from .model_loading import load_model, resolve_base
 
 
 def tokenize_pair(tok, prompt: list[dict], completion: str) -> tuple[list[int], list[int]]:
@@ -126,12 +135,6 @@ def served_edit_metrics(base_gguf: str, adapter_gguf: str, records: list[dict], 
     """Greedy edits from llama-cpp with and without the adapter, scored for facts, empathy and overlap.
 
     ``repeat_penalty`` defaults to the product's (``GenerationOptions``): what a clinician would be served."""
-    from empathy.backends.base import GenerationOptions
-    from empathy.editing import clean_model_text
-    from empathy.facts import check_facts
-
-    from .export_gguf import open_llama
-
     cases, seen = [], set()
     for r in records:
         draft = draft_of(r)
@@ -183,7 +186,6 @@ def _win(patient: str, trained: str, base: str) -> float:
     """1 / 0.5 / 0 for the trained edit against the base edit by ``empathy.ranking.rank_empathy`` (score-based)."""
     if not trained or not base:
         return 0.5 if trained == base else float(bool(trained))
-    from empathy.ranking import rank_empathy
 
     winner = rank_empathy(patient, trained, base).winner
     return {"a": 1.0, "tie": 0.5, "b": 0.0}[winner]
@@ -192,7 +194,6 @@ def _win(patient: str, trained: str, base: str) -> float:
 def _empathy(patient: str, text: str) -> float:
     if not text:
         return 0.0
-    from empathy.scoring import score_empathy
 
     return float(score_empathy(patient, text).overall)
 
@@ -297,8 +298,6 @@ def load_run(run_dir: str | Path):
     """(run.json dict, tokenizer, PEFT model, validation records) for a finished run folder."""
     from peft import PeftModel
 
-    from .model_loading import load_model, resolve_base
-
     run_dir = Path(run_dir).expanduser()
     meta_path = run_dir / "run.json"
     if not meta_path.is_file():
@@ -310,5 +309,5 @@ def load_run(run_dir: str | Path):
     validation = []
     val_path = run_dir / "validation.jsonl"
     if val_path.is_file():
-        validation = [json.loads(line) for line in val_path.read_text().splitlines() if line.strip()]
+        validation = read_jsonl(val_path)
     return meta, tok, peft_model, validation

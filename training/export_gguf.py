@@ -20,7 +20,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from empathy.errors import ModelError
+from empathy.files import atomic_path
 
 
 @dataclass
@@ -76,7 +79,6 @@ def export_lora_gguf(peft_model, base_gguf: str | Path, out_path: str | Path, *,
                      name: str = "empathy-lora") -> ExportReport:
     """Write ``out_path`` (a GGUF adapter for ``base_gguf``); returns what was written."""
     import gguf
-    import numpy as np
 
     arch_name = gguf_architecture(base_gguf)
     arch = {v: k for k, v in gguf.MODEL_ARCH_NAMES.items()}.get(arch_name)
@@ -92,37 +94,35 @@ def export_lora_gguf(peft_model, base_gguf: str | Path, out_path: str | Path, *,
 
     tensors = lora_tensors(peft_model, adapter_name)
     out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_suffix(out_path.suffix + ".part")
-    writer = gguf.GGUFWriter(str(tmp), arch_name)
-    writer.add_type(gguf.GGUFType.ADAPTER)
-    writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
-    writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, alpha)
-    writer.add_name(name)
-    modules = []
-    ranks = set()
-    for hf_name, a, b, scaling in tensors:
-        gguf_name = name_map.get_name(hf_name, try_suffixes=(".weight",))
-        if gguf_name is None:
-            raise ModelError(f"no GGUF tensor name for {hf_name}; cannot export this adapter for llama-cpp")
-        rank = a.shape[0]
-        ranks.add(rank)
-        llama_scale = alpha / rank
-        if abs(scaling - llama_scale) > 1e-9 * max(1.0, abs(scaling)):
-            b = b * (scaling / llama_scale)
-        if arch_name in _ROPE_PERMUTED_ARCHS:
-            if hf_name.endswith("q_proj.weight"):
-                b = permute_rows(b, n_head, n_head)
-            elif hf_name.endswith("k_proj.weight"):
-                b = permute_rows(b, n_head, n_head_kv)
-        writer.add_tensor(gguf_name + ".lora_a", np.ascontiguousarray(a, dtype=np.float32))
-        writer.add_tensor(gguf_name + ".lora_b", np.ascontiguousarray(b, dtype=np.float32))
-        modules.append(gguf_name)
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    tmp.replace(out_path)
+    with atomic_path(out_path) as tmp:
+        writer = gguf.GGUFWriter(str(tmp), arch_name)
+        writer.add_type(gguf.GGUFType.ADAPTER)
+        writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
+        writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, alpha)
+        writer.add_name(name)
+        modules = []
+        ranks = set()
+        for hf_name, a, b, scaling in tensors:
+            gguf_name = name_map.get_name(hf_name, try_suffixes=(".weight",))
+            if gguf_name is None:
+                raise ModelError(f"no GGUF tensor name for {hf_name}; cannot export this adapter for llama-cpp")
+            rank = a.shape[0]
+            ranks.add(rank)
+            llama_scale = alpha / rank
+            if abs(scaling - llama_scale) > 1e-9 * max(1.0, abs(scaling)):
+                b = b * (scaling / llama_scale)
+            if arch_name in _ROPE_PERMUTED_ARCHS:
+                if hf_name.endswith("q_proj.weight"):
+                    b = permute_rows(b, n_head, n_head)
+                elif hf_name.endswith("k_proj.weight"):
+                    b = permute_rows(b, n_head, n_head_kv)
+            writer.add_tensor(gguf_name + ".lora_a", np.ascontiguousarray(a, dtype=np.float32))
+            writer.add_tensor(gguf_name + ".lora_b", np.ascontiguousarray(b, dtype=np.float32))
+            modules.append(gguf_name)
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_tensors_to_file()
+        writer.close()
     return ExportReport(str(out_path), 2 * len(tensors), alpha, max(ranks), modules)
 
 
@@ -141,8 +141,6 @@ def open_llama(base_gguf: str | Path, adapter: str | Path | None = None, *, n_ct
 
 def llama_token_logprobs(llm, prompt_ids: list[int], completion_ids: list[int]):
     """Per-token log-probs of ``completion_ids`` after ``prompt_ids`` (numpy float64 array)."""
-    import numpy as np
-
     ids = list(prompt_ids) + list(completion_ids)
     llm.reset()
     llm.eval(ids)

@@ -8,14 +8,14 @@ We save that once under ``~/.cache/empathy-editor/plain-models/`` so later runs 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from empathy.errors import ModelError
+from empathy.files import atomic_path
 from empathy.models import EMBEDDED_ID, check_gguf, embedded_model_path
 
 
@@ -81,24 +81,14 @@ def convert_gguf(gguf_path: Path, folder: Path) -> Path:
     except Exception as e:
         raise ModelError(f"transformers could not load {gguf_path}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
     plain = rebuild_plain(quantized)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
-    try:
+    with atomic_path(folder) as tmp:  # a half-written folder from an interrupted run is replaced
         plain.save_pretrained(tmp)
         tok.save_pretrained(tmp)
-        if folder.exists():  # a half-written folder from an interrupted run
-            shutil.rmtree(folder)
-        os.replace(tmp, folder)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return folder
 
 
 def rebuild_plain(model):
     """A model of the same class with the same weights and no quantization marker."""
-    import copy
-
     config = copy.deepcopy(model.config)
     if hasattr(config, "quantization_config"):
         delattr(config, "quantization_config")

@@ -8,10 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from empathy.config import Settings
 from empathy.errors import InputError
+from empathy.store import Store
 
 from .datasets import dpo_to_kto, dpo_to_sft, read_jsonl_records, records_from_store, split_by_case
-from .trainers import CONFIGS, TrainConfig
+from .evaluate import evaluate_model
+from .trainers import CONFIGS, TrainConfig, train
 
 
 def load_records(method: str, *, data: str | None = None, store=None, dimension: str = "overall") -> list[dict]:
@@ -30,10 +33,6 @@ def run_training(method: str, config: TrainConfig | None = None, *, settings=Non
                  dimension: str = "overall", evaluate: bool = True, max_generate: int = 20,
                  progress: Callable[[float, str], None] | None = None, store=None):
     """Train, export, evaluate and register a run; returns the ``RunResult`` (with ``.evaluation``)."""
-    from empathy.config import Settings
-
-    from .trainers import train
-
     if method not in CONFIGS:
         raise InputError(f"unknown training method {method!r}; use sft, dpo or kto")
     settings = settings or Settings.from_env()
@@ -42,8 +41,6 @@ def run_training(method: str, config: TrainConfig | None = None, *, settings=Non
         raise InputError(f"a {config.method} config cannot run {method}")
     own_store = False
     if store is None and settings.db and (Path(settings.db).exists() or not data):
-        from empathy.store import Store
-
         if not data and not Path(settings.db).exists():
             raise InputError(f"no database at {settings.db}: collect judgments in the app first, or give --data FILE")
         store = Store(settings.db)
@@ -55,7 +52,6 @@ def run_training(method: str, config: TrainConfig | None = None, *, settings=Non
         def evaluate_fn(result):
             if not evaluate:
                 return
-            from .evaluate import evaluate_model
 
             trainer = result._trainer
             result.evaluation = (evaluate_model(

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+
 
 class FrozenPrefixCache:
     def __init__(self, model, n_frozen: int, *, max_bytes: int = 3 << 30, check_frozen: bool = True):
@@ -89,8 +91,6 @@ class FrozenPrefixCache:
 
     def put(self, ids: list[int], hidden) -> bool:
         """Store the frozen layers' output (seq, hidden) for the token sequence ``ids``."""
-        import numpy as np
-
         key = np.asarray(ids, dtype=np.int64).tobytes()
         if key in self.cache:
             return True

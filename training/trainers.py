@@ -11,56 +11,65 @@ Several GPUs: ``accelerate launch -m empathy train dpo ...`` (TRL trainers run o
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import time
 from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from empathy.errors import EmpathyError, InputError
 
 from .datasets import Split, to_hf_dataset
+from .export_gguf import export_lora_gguf
+from .model_loading import load_model, resolve_base
+from .prefix_cache import FrozenPrefixCache
 
 ProgressFn = Callable[[float, str], None]
+
+
+def option(default, help: str, *, flag: str | None = None, ui: bool = False):
+    """A config field that says how it appears on the command line (``empathy train``) and in the Retrain tab."""
+    return field(default=default, metadata={"help": help, "flag": flag, "ui": ui})
 
 
 @dataclass
 class TrainConfig:
     """Options shared by every method. ``None`` means: pick a default for this machine (CPU or GPU)."""
 
-    base_model: str | None = None  # GGUF file or HF folder; None: the embedded SmolLM2 GGUF
-    output_dir: str | None = None  # checkpoints and adapter; default <models_dir>/runs/<run name>
-    run_name: str | None = None
-    epochs: float = 1.0
-    max_steps: int = -1  # > 0 overrides epochs
-    batch_size: int = 4
-    grad_accum: int = 1
-    learning_rate: float = 1e-3
-    warmup_ratio: float = 0.05
-    lora_r: int = 8
-    lora_alpha: int = 16
-    lora_dropout: float = 0.0
-    target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
-    lora_layers: int | None = None  # LoRA on the last N layers; None: 8 on CPU, all on GPU; 0: all
-    prefix_cache: bool | None = None  # cache frozen lower layers' output (None: on when lora_layers < all)
-    max_length: int = 512
-    threads: int | None = 2
-    seed: int = 0
-    logging_steps: int = 5
-    save_steps: int = 50
-    save_total_limit: int = 2
-    resume: bool | str = False  # True: latest checkpoint in output_dir; or a checkpoint path
-    validation_fraction: float = 0.1
-    export_gguf: bool = True
-    bf16: bool | None = None  # None: bf16 autocast where the hardware has bf16 (CUDA, AVX512-BF16/AMX CPUs)
+    base_model: str | None = option(None, "GGUF file or HF folder to train (default: the embedded SmolLM2 GGUF).")
+    output_dir: str | None = option(None, "Checkpoints and adapter (default MODELS_DIR/runs/RUN_NAME).")
+    run_name: str | None = option(None, "Name of the run (default: method and time).")
+    epochs: float = option(1.0, "Passes over the training data.", ui=True)
+    max_steps: int = option(-1, "Stop after this many steps (> 0 overrides --epochs).", flag="--steps", ui=True)
+    batch_size: int = option(4, "Examples per step.", ui=True)
+    grad_accum: int = option(1, "Steps to accumulate before an update.")
+    learning_rate: float = option(1e-3, "Learning rate.", flag="--lr", ui=True)
+    warmup_ratio: float = option(0.05, "Fraction of steps with a rising learning rate.")
+    lora_r: int = option(8, "LoRA rank.")
+    lora_alpha: int = option(16, "LoRA alpha.")
+    lora_dropout: float = option(0.0, "LoRA dropout.")
+    target_modules: tuple[str, ...] = option(("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"),
+                                             "Comma-separated LoRA target modules.", flag="--targets")
+    lora_layers: int | None = option(None, "LoRA on the last N layers (default 8 on CPU, all on GPU; 0 = all).", ui=True)
+    prefix_cache: bool | None = option(None, "Cache the frozen lower layers' output (default: on when LoRA skips layers).")
+    max_length: int = option(512, "Longest prompt + reply in tokens.")
+    threads: int | None = option(2, "CPU threads (the command line takes --threads from the model settings).")
+    seed: int = option(0, "Random seed.")
+    logging_steps: int = option(5, "Log every N steps.")
+    save_steps: int = option(50, "Checkpoint every N steps.")
+    save_total_limit: int = option(2, "Checkpoints kept.")
+    resume: bool | str = option(False, "Resume from the latest checkpoint in --output-dir.")
+    validation_fraction: float = option(0.1, "Fraction of cases held out.", flag="--validation")
+    export_gguf: bool = option(True, "Export the GGUF adapter for llama-cpp.", flag="--export")
+    bf16: bool | None = option(None, "bf16 autocast (default: where the hardware has bf16).")
 
     method = "base"
 
     def resolved(self) -> "TrainConfig":
         """A copy with machine-dependent defaults filled in."""
-        import copy
-
         import torch
 
         c = copy.copy(self)
@@ -93,25 +102,25 @@ class TrainConfig:
 
 @dataclass
 class DPOTrainConfig(TrainConfig):
-    beta: float = 0.1
-    loss_type: str = "sigmoid"
-    sft_weight: float = 0.0  # > 0 adds an NLL term on the chosen reply (keeps the model fluent)
-    precompute_ref_log_probs: bool = True
+    beta: float = option(0.1, "How far the model may move from the reference (DPO beta).")
+    loss_type: str = option("sigmoid", "TRL's DPO loss type.")
+    sft_weight: float = option(0.0, "Weight of an added NLL term on the chosen reply (keeps the model fluent).")
+    precompute_ref_log_probs: bool = option(True, "Compute the reference log-probs once, before training.")
     method = "dpo"
 
 
 @dataclass
 class KTOTrainConfig(TrainConfig):
-    beta: float = 0.1
-    desirable_weight: float = 1.0
-    undesirable_weight: float = 1.0
-    precompute_ref_log_probs: bool = True
+    beta: float = option(0.1, "How far the model may move from the reference (KTO beta).")
+    desirable_weight: float = option(1.0, "Weight of thumbs-up examples.")
+    undesirable_weight: float = option(1.0, "Weight of thumbs-down examples.")
+    precompute_ref_log_probs: bool = option(True, "Compute the reference log-probs once, before training.")
     method = "kto"
 
 
 @dataclass
 class SFTTrainConfig(TrainConfig):
-    learning_rate: float = 5e-4
+    learning_rate: float = option(5e-4, "Learning rate.", flag="--lr", ui=True)
     method = "sft"
 
 
@@ -246,9 +255,6 @@ def train(split: Split, config: TrainConfig, *, models_dir: str | Path, store=No
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
 
-    from .export_gguf import export_lora_gguf
-    from .model_loading import load_model, resolve_base
-
     config = config.resolved()
     run_name = config.run_name or default_run_name(config.method)
     models_dir = Path(models_dir).expanduser()
@@ -290,8 +296,6 @@ def train(split: Split, config: TrainConfig, *, models_dir: str | Path, store=No
 
 
 def _now() -> str:
-    from datetime import datetime, timezone
-
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
@@ -305,8 +309,6 @@ def _run_metrics(result: RunResult) -> dict:
 
 
 def _train(split, config, base, tok, model, run_name, output_dir, models_dir, report, export_lora_gguf) -> RunResult:
-    from .prefix_cache import FrozenPrefixCache
-
     n_layers = model.config.num_hidden_layers
     # Length-sorted so that the reference precompute's batches carry little padding (training still shuffles).
     train_ds = to_hf_dataset(sorted(split.train, key=_record_length), config.method)

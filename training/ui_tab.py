@@ -1,8 +1,9 @@
 """The app's Retrain tab: start a training run in the background, watch its progress, read its report.
 
 The run is a separate process (``python -m empathy train ... --json``) so that the app never imports torch or
-TRL, stays responsive, and a crash or a cancel cannot take it down. Progress comes from the run's
-``[ 42.0%] message`` lines on stderr; the summary from its JSON on stdout. One run at a time per app.
+TRL, stays responsive, and a crash or a cancel cannot take it down. Progress comes from the run's JSON lines
+``{"progress", "message"}`` on stderr; the summary from its JSON on stdout. One run at a time per app. The fields
+shown are the trainer config fields marked for the app (:mod:`training.options`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_PROGRESS = re.compile(r"^\[\s*([\d.]+)%\]\s*(.*)$")
+from .options import cli_args, default, kind, ui_fields
+from .trainers import CONFIGS, TrainConfig
 
 
 @dataclass
@@ -62,10 +63,10 @@ class RetrainJob:
                 line = line.strip()
                 if not line:
                     continue
-                m = _PROGRESS.match(line)
-                if m:
-                    self.fraction = min(1.0, float(m.group(1)) / 100)
-                    self.message = m.group(2)
+                event = _progress_event(line)
+                if event is not None:
+                    self.fraction = min(1.0, float(event["progress"]))
+                    self.message = str(event.get("message", ""))
                 else:
                     self.tail = (self.tail + [line])[-15:]
                     if line.startswith("Error:"):
@@ -94,22 +95,27 @@ class RetrainJob:
             self.process.terminate()
 
 
-def train_command(method: str, *, data: str | None = None, steps: int | None = None, epochs: float = 1.0,
-                  batch_size: int = 4, learning_rate: float | None = None, lora_layers: int | None = None,
-                  eval_cases: int = 10, dimension: str = "overall") -> list[str]:
-    if method not in ("dpo", "kto", "sft"):
+def _progress_event(line: str) -> dict | None:
+    """A progress line of ``empathy train --json``, or None for any other output."""
+    if not line.startswith("{"):
+        return None
+    try:
+        event = json.loads(line)
+    except ValueError:
+        return None
+    return event if isinstance(event, dict) and "progress" in event else None
+
+
+def train_command(method: str, values: dict | None = None, *, data: str | None = None, eval_cases: int = 10,
+                  dimension: str = "overall") -> list[str]:
+    """The ``empathy train`` command for ``values`` (config field -> value, as the tab's fields give them)."""
+    if method not in CONFIGS:
         raise ValueError(f"unknown method {method!r}")
-    cmd = [sys.executable, "-m", "empathy", "train", method, "--json", "--epochs", str(epochs),
-           "--batch-size", str(int(batch_size)), "--eval-cases", str(int(eval_cases)), "--dimension", dimension]
+    cmd = [sys.executable, "-m", "empathy", "train", method, "--json", "--eval-cases", str(int(eval_cases)),
+           "--dimension", dimension]
     if data:
         cmd += ["--data", data]
-    if steps and steps > 0:
-        cmd += ["--steps", str(int(steps))]
-    if learning_rate:
-        cmd += ["--lr", str(learning_rate)]
-    if lora_layers is not None and lora_layers >= 0:
-        cmd += ["--lora-layers", str(int(lora_layers))]
-    return cmd
+    return cmd + cli_args(CONFIGS[method], values or {})
 
 
 def progress_html(job: RetrainJob) -> str:
@@ -152,6 +158,11 @@ def runs_table(store) -> list[list]:
     return rows
 
 
+def _default_label(f) -> str:
+    value = default(f)
+    return "per method" if f.name == "learning_rate" else ("machine default" if value is None else str(value))
+
+
 def build_retrain_tab(settings, store):
     """Build the Retrain tab's components in the current Gradio Blocks context."""
     import gradio as gr
@@ -164,10 +175,12 @@ def build_retrain_tab(settings, store):
         method = gr.Radio(["dpo", "kto", "sft"], value="dpo", label="Method", elem_id="retrain-method")
         data = gr.Textbox(label="Data file (JSONL from `empathy build-data`; empty: this database)",
                           elem_id="retrain-data")
+    fields = ui_fields(TrainConfig)
     with gr.Row():
-        steps = gr.Number(value=0, precision=0, label="Max steps (0: one epoch)", elem_id="retrain-steps")
-        batch = gr.Number(value=4, precision=0, label="Batch size", elem_id="retrain-batch")
-        lr = gr.Number(value=0, label="Learning rate (0: default)", elem_id="retrain-lr")
+        # empty means the method's default; the labels and defaults come from the config dataclasses
+        inputs = [gr.Number(value=None, precision=0 if kind(f) == "int" else None,
+                            label=f"{f.metadata['help']} (empty: {_default_label(f)})",
+                            elem_id="retrain-" + f.name.replace("_", "-")) for f in fields]
         eval_cases = gr.Number(value=10, precision=0, label="Validation edits to generate", elem_id="retrain-eval")
     with gr.Row():
         start = gr.Button("Start training", variant="primary", elem_id="retrain-start")
@@ -179,7 +192,7 @@ def build_retrain_tab(settings, store):
                         value=lambda: runs_table(store), interactive=False, label="Runs", elem_id="retrain-runs")
     timer = gr.Timer(1.0, active=False)
 
-    def on_start(method_v, data_v, steps_v, batch_v, lr_v, eval_v):
+    def on_start(method_v, data_v, eval_v, *field_values):
         job = job_box["job"]
         if job.state == "running":
             gr.Warning("A run is already in progress.")
@@ -187,9 +200,8 @@ def build_retrain_tab(settings, store):
         if data_v and not Path(data_v).expanduser().is_file():
             gr.Warning(f"No such data file: {data_v}")
             return progress_html(job), gr.Timer(active=False)
-        cmd = train_command(method_v, data=(data_v or "").strip() or None, steps=int(steps_v or 0),
-                            batch_size=max(1, int(batch_v or 4)), learning_rate=float(lr_v or 0) or None,
-                            eval_cases=max(0, int(eval_v or 0)))
+        values = {f.name: v for f, v in zip(fields, field_values) if v not in (None, "")}
+        cmd = train_command(method_v, values, data=(data_v or "").strip() or None, eval_cases=max(0, int(eval_v or 0)))
         env = dict(os.environ, EMPATHY_DB=str(settings.db), EMPATHY_MODELS_DIR=str(settings.models_dir),
                    HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_DATASETS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
         job = RetrainJob()
@@ -210,7 +222,7 @@ def build_retrain_tab(settings, store):
         job_box["job"].cancel()
         return progress_html(job_box["job"])
 
-    start.click(on_start, [method, data, steps, batch, lr, eval_cases], [bar, timer])
+    start.click(on_start, [method, data, eval_cases, *inputs], [bar, timer])
     timer.tick(on_tick, None, [bar, report, plot, runs, timer])
     cancel.click(on_cancel, None, [bar])
     return {"method": method, "start": start, "bar": bar, "report": report, "plot": plot, "runs": runs, "timer": timer}

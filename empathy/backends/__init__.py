@@ -6,6 +6,9 @@ import threading
 
 from ..config import Settings
 from .base import Backend, Completion, GenerationOptions, ScriptedBackend
+from .hf import TransformersBackend
+from .llamacpp import LlamaCppBackend
+from .openai import OpenAIBackend
 
 __all__ = ["Backend", "Completion", "GenerationOptions", "ScriptedBackend", "get_backend", "clear_backends"]
 
@@ -31,14 +34,9 @@ def get_backend(settings: Settings | None = None) -> Backend:
 
 def _load(s: Settings) -> Backend:
     if s.backend == "llama-cpp":
-        from .llamacpp import LlamaCppBackend
-
         return LlamaCppBackend(s.model, adapter=s.adapter, threads=s.threads, n_ctx=s.n_ctx, seed=s.seed)
     if s.backend == "transformers":
-        from .hf import TransformersBackend
-
         return TransformersBackend(s.model, threads=s.threads)
-    from .openai import OpenAIBackend
 
     return OpenAIBackend(s.base_url, model=s.model, api_key=s.api_key)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ class Backend:
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 4)
 
-    def complete(self, messages: Messages, options: GenerationOptions = GenerationOptions()) -> Completion:
+    def complete(self, messages: Messages, options: GenerationOptions = GenerationOptions(), *,
+                 on_text: Callable[[str], None] | None = None) -> Completion:
+        """The whole answer; ``on_text`` (if given) receives the growing text while the model writes."""
         start = time.perf_counter()
         first = None
         pieces: list[str] = []
@@ -51,6 +53,8 @@ class Backend:
             if first is None and piece:
                 first = time.perf_counter() - start
             pieces.append(piece)
+            if on_text is not None:
+                on_text("".join(pieces))
         text = "".join(pieces)
         prompt_tokens = sum(self.count_tokens(m.get("content", "")) + 4 for m in messages)
         completion_tokens = self.count_tokens(text) if text else 0

@@ -43,6 +43,9 @@ class LlamaCppBackend(Backend):
 
     def stream(self, messages, options=GenerationOptions()):
         with self._lock:
+            # Evaluate the whole prompt every time: reusing a cached prefix evaluates the last prompt token alone,
+            # whose logits differ slightly from a full batch, so the same seed gave a different first answer.
+            self.llm.reset()
             chunks = self.llm.create_chat_completion(
                 messages=messages,
                 max_tokens=options.max_tokens,

@@ -8,6 +8,8 @@ import sys
 import click
 
 from ..errors import EmpathyError
+from ..plugins import register_commands
+from . import check, core, data, score
 
 
 class EmpathyGroup(click.Group):
@@ -38,19 +40,11 @@ def cli():
 
 
 def _register():
-    from . import core
-
     for command in (core.edit, core.generate, core.models, core.serve):
         cli.add_command(command)
-    # Other command groups register themselves here as they are added (check, score, store, training).
-    for module in ("check", "score", "data", "train"):
-        try:
-            mod = __import__(f"{__name__}.{module}", fromlist=["register"])
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{module}":
-                raise
-            continue
-        mod.register(cli)
+    for module in (check, score, data):
+        module.register(cli)
+    register_commands(cli)  # plugins: the training commands
 
 
 _register()

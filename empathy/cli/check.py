@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
 
 import click
 
+from ..backends import get_backend
+from ..config import Settings
+from ..facts import check_facts, warm
 from .common import emit, read_jsonl, run_jsonl, text_arg
 
 
@@ -38,13 +40,8 @@ def _print_text(report) -> None:
 @click.option("--jsonl", "jsonl", metavar="IN", help='Batch: lines {"id","original","edited"} from a file or -; one line out per line in.')
 def check(original, edited, mode, as_json, jsonl):
     """Check that an edit keeps every clinical fact of the original and adds none."""
-    from ..facts import check_facts, warm
-
     backend = None
     if mode == "llm":
-        from ..backends import get_backend
-        from ..config import Settings
-
         backend = get_backend(Settings.from_env())
     if jsonl:
         path, tmp = jsonl, None
@@ -54,12 +51,8 @@ def check(original, edited, mode, as_json, jsonl):
                 fh.write(sys.stdin.buffer.read())
             path = tmp
         try:
-            # One torch thread unless EMPATHY_THREADS says otherwise: on a shared 2-core machine a
+            # Embeddings are encoded on one torch thread (empathy.embeddings): on a shared 2-core machine a
             # single thread checked 82 pairs/s where two threads managed 38 (they fight for the cores).
-            import torch
-
-            threads = os.environ.get("EMPATHY_THREADS", "1")
-            torch.set_num_threads(max(1, int(threads)) if threads.isdigit() else 1)
             pairs = [(o.get("original"), o.get("edited")) for _, o, err in read_jsonl(path) if o and not err]
             warm(pairs)
             errors = run_jsonl(path, ("original", "edited"),

@@ -11,7 +11,8 @@ import click
 
 from ..config import BACKENDS, Settings
 from ..errors import EmpathyError, InputError
-from ..inputs import decode_bytes, read_text_arg
+from ..files import iter_jsonl
+from ..inputs import read_text_arg
 
 
 def settings_options(f):
@@ -62,19 +63,7 @@ def read_jsonl(path: str) -> Iterable[tuple[int, dict | None, str | None]]:
         except OSError as e:
             raise InputError(f"cannot read {path}: {e.strerror}") from None
         source = path
-    for n, raw in enumerate(data.split(b"\n"), 1):
-        if not raw.strip():
-            continue
-        try:
-            line = decode_bytes(raw, f"{source} line {n}")
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
-                raise InputError(f"line {n} is not a JSON object")
-            yield n, obj, None
-        except InputError as e:
-            yield n, None, str(e)
-        except ValueError as e:
-            yield n, None, f"line {n} is not valid JSON: {e}"
+    yield from iter_jsonl(data, source)
 
 
 def run_jsonl(path: str, required: tuple[str, ...], handle: Callable[[dict], dict]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..backends import get_backend
-from ..editing import edit_reply, generate_reply
+from ..generation.editing import edit_reply, generate_reply
 from ..models import list_models
 from .common import emit, run_jsonl, settings_options, text_arg
 
@@ -80,6 +80,6 @@ def models(as_json, settings):
 @settings_options
 def serve(host, port, share, auth_file, keep_identifiers, settings):
     """Run the web app (same as ``python app.py``)."""
-    from ..ui import launch
+    from ..app import launch  # the app is Gradio's boundary: other commands never import it
 
     launch(settings, host=host, port=port, share=share, auth_file=auth_file, keep_identifiers=keep_identifiers)

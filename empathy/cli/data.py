@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
+from ..annotation import agreement, import_cases, progress, win_rates
+from ..config import Settings
 from ..errors import InputError
+from ..files import atomic_path, write_jsonl
+from ..store import Store
 from .common import emit
 
 FORMATS = ("dpo", "kto", "sft")
@@ -20,9 +21,6 @@ def _db_option(f):
 
 
 def _open(db: str | None, *, scrub: bool = True):
-    from ..config import Settings
-    from ..store import Store
-
     return Store(Settings.from_env(db=db).db, scrub=scrub)
 
 
@@ -42,8 +40,6 @@ def import_(source, fmt, split, limit, keep_identifiers, as_json, db):
     (draft/reply/answer) and candidate replies (a "replies" list, or reply_a/model_a/reply_b/... columns).
     Identifiers are scrubbed unless --keep-identifiers. Bad rows are reported and skipped.
     """
-    from ..annotation import import_cases
-
     with _open(db, scrub=not keep_identifiers) as store:
         report = import_cases(store, source, fmt=fmt, split=split, limit=limit)
     for n, error in report.skipped:
@@ -86,24 +82,15 @@ def export(fmt, out, dimension, keep_identifiers, db):
 
 def write_records(records: list[dict], path: Path) -> None:
     """Write atomically (temporary file, then rename): an interrupted export never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
+    if path.suffix.lower() != ".parquet":
+        write_jsonl(records, path)
+        return
     try:
-        if path.suffix.lower() == ".parquet":
-            try:
-                import datasets
-            except ImportError:
-                raise InputError("Parquet export needs the datasets package (pip install datasets); use .jsonl") from None
-            datasets.Dataset.from_list(records).to_parquet(tmp)
-        else:
-            with open(tmp, "w", encoding="utf-8") as f:
-                for r in records:
-                    f.write(json.dumps(r, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        import datasets  # heavy, and an extra: only Parquet needs it
+    except ImportError:
+        raise InputError("Parquet export needs the datasets package (pip install datasets); use .jsonl") from None
+    with atomic_path(path) as tmp:
+        datasets.Dataset.from_list(records).to_parquet(str(tmp))
 
 
 @click.command()
@@ -111,8 +98,6 @@ def write_records(records: list[dict], path: Path) -> None:
 @_db_option
 def stats(as_json, db):
     """Counts, win rates and agreement between annotators."""
-    from ..annotation import agreement, progress, win_rates
-
     with _open(db) as store:
         data = store.stats()
         data["win_rates"] = {d: [w.to_dict() for w in win_rates(store, d)] for d in ("overall", "empathy", "accuracy")}

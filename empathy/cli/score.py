@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import click
 
+from ..backends import get_backend
+from ..emotion import detect_emotions
+from ..inputs import clean_text
+from ..quality import communication_quality
+from ..ranking import TIE_MARGIN, rank_empathy
+from ..scoring import analyze_reply, score_empathy
 from .common import emit, run_jsonl, settings_options, text_arg
 
 
 def score_dict(patient: str, reply: str) -> dict:
     """What ``empathy score`` prints for one reply: overall empathy, dimensions, quality, patient emotion."""
-    from ..emotion import detect_emotions
-    from ..inputs import clean_text
-    from ..quality import communication_quality
-    from ..scoring import analyze_reply, score_empathy
-
     patient = clean_text(patient, "patient message")
     reply = clean_text(reply, "reply")
     analysis = analyze_reply(patient, reply)
@@ -23,7 +24,7 @@ def score_dict(patient: str, reply: str) -> dict:
     d = empathy.to_dict()
     return {
         "empathy": d["overall"],
-        "level": d["level"],
+        "band": d["band"],
         "dimensions": d["dimensions"],
         "flags": d["flags"],
         "flag_spans": d["flag_spans"],
@@ -67,8 +68,6 @@ def score(patient, reply, as_json, jsonl):
     if as_json:
         emit(result)
     else:
-        from ..inputs import clean_text
-
         _show(clean_text(reply_text, "reply"), result)
 
 
@@ -84,13 +83,9 @@ def score(patient, reply, as_json, jsonl):
 @settings_options
 def rank(patient, reply_a, reply_b, judge, margin, as_json, jsonl, settings):
     """Which reply is more empathetic: a, b, or tie (three-way, as in 3-EMRank)."""
-    from ..ranking import TIE_MARGIN, rank_empathy
-
     margin = TIE_MARGIN if margin is None else margin
     backend = None
     if judge == "llm":
-        from ..backends import get_backend
-
         backend = get_backend(settings)
     if jsonl:
         errors = run_jsonl(jsonl, ("patient", "a", "b"), lambda o: rank_empathy(

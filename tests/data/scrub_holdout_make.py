@@ -2,6 +2,7 @@
 identifiers marked: a second scrubbing set, written after the rules were tuned on scrub_messages.jsonl.
 Recall on it before any change for it: 46/56 = 0.82; the rules were then extended (see README)."""
 import json
+
 M = [
  ("hello dr wu, this is jenny tran again. my blood sugar was 240 this morning even with insulin glargine 20 units. can someone call me back at 617-555-0143? thanks jenny",
   [("name","wu"),("name","jenny tran"),("phone","617-555-0143"),("name","jenny")], ["insulin glargine 20 units","240"]),

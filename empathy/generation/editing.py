@@ -12,14 +12,17 @@ one is given, to show what generation loses.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-from .backends import Backend, GenerationOptions, get_backend
-from .config import Settings
-from .inputs import clean_text
-from .prompts import edit_messages, generate_messages, level_number
+from ..backends import Backend, GenerationOptions, get_backend
+from ..config import Settings
+from ..facts import check_facts
+from ..inputs import clean_text
+from ..prompts import edit_messages, generate_messages, level_number
+from ..scoring import score_empathy
+from .cleanup import STOP, clean_model_text
+from .framing import framed_edit, framing_emotions
 
 
 @dataclass
@@ -46,50 +49,6 @@ class ReplyResult:
         return asdict(self)
 
 
-_PREAMBLE = re.compile(
-    r"^\s*(?:(?:here(?:'s| is) (?:the |a |my )?(?:rewritten|revised|edited|updated)[^:\n]*|rewritten reply|revised reply|edited reply|reply|response)\s*:\s*)",
-    re.IGNORECASE,
-)
-
-
-# Prompt text a small model echoes (empathy.prompts): everything from there on is dropped; an answer that
-# starts with it is no answer.
-_ECHO = re.compile(r"(?:^|\n|\s)(?:rewrite the physician|rewritten (?:physician'?s? )?(?:reply|response)|output only|physician'?s reply\s*:|"
-                   r"(?:the )?patient'?s message(?: is)?\s*[(:]|you must keep these facts|"
-                   r"<patient>|the patient'?s message is quoted|here is (?:the|a|my) (?:rewritten|revised))", re.IGNORECASE)
-STOP = ("Rewrite the physician", "Rewritten reply", "Rewritten Physician", "Output only", "Physician's reply:")
-_LEADING_PATIENT = re.compile(r"^\s*<patient>.*?</patient>\s*", re.IGNORECASE | re.DOTALL)
-
-
-def clean_model_text(text: str) -> str:
-    """Strip preambles, prompt echoes, wrapping quotes and tags, and cut a repetition loop at its first repeat."""
-    text = _LEADING_PATIENT.sub("", text.strip())  # adapters trained on the older, tagged prompt repeat it first
-    text = _PREAMBLE.sub("", re.sub(r'\s*"""\s*', " ", text).strip())  # the prompt's quote delimiters
-    m = _ECHO.search(text)
-    if m and m.start() > 0:
-        text = text[:m.start()]
-    elif m:
-        text = ""
-    text = re.sub(r"</?(?:patient|reply|response)>", "", text, flags=re.IGNORECASE).strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        text = text[1:-1].strip()
-    return cut_repetition(text)
-
-
-def cut_repetition(text: str) -> str:
-    """Keep sentences until one repeats an earlier one (small models loop)."""
-    sentences = re.split(r"(?<=[.!?])\s+", text)
-    seen: set[str] = set()
-    kept = []
-    for s in sentences:
-        key = re.sub(r"\W+", " ", s.lower()).strip()
-        if key and key in seen:
-            break
-        seen.add(key)
-        kept.append(s)
-    return " ".join(kept).strip()
-
-
 def _options(level: int, draft: str | None, seed: int | None, temperature: float | None) -> GenerationOptions:
     # Budget tokens from the draft: an edit should stay near the draft's length (length risk).
     # (The embedded model wrote ~3.5x the physician's words when given more room; ~1.3x plus framing is enough.)
@@ -97,30 +56,8 @@ def _options(level: int, draft: str | None, seed: int | None, temperature: float
     return GenerationOptions(max_tokens=budget, temperature=0.3 if temperature is None else temperature, seed=seed, stop=STOP)
 
 
-def _complete(backend: Backend, messages, options, on_text: Callable[[str], None] | None):
-    """A completion; with ``on_text`` the growing text is handed over while the model streams (for the UI)."""
-    if on_text is None:
-        return backend.complete(messages, options)
-    import time
-
-    from .backends import Completion
-
-    start = time.perf_counter()
-    first, pieces = None, []
-    for piece in backend.stream(messages, options):
-        if first is None and piece:
-            first = time.perf_counter() - start
-        pieces.append(piece)
-        on_text("".join(pieces))
-    text = "".join(pieces)
-    return Completion(text=text.strip(), model=getattr(backend, "model_id", ""),
-                      prompt_tokens=sum(backend.count_tokens(m.get("content", "")) + 4 for m in messages),
-                      completion_tokens=backend.count_tokens(text) if text else 0,
-                      seconds=time.perf_counter() - start, first_token_seconds=first)
-
-
 def _run(backend: Backend, messages, options, on_text=None, **meta) -> ReplyResult:
-    completion = _complete(backend, messages, options, on_text)
+    completion = backend.complete(messages, options, on_text=on_text)
     return ReplyResult(
         text=clean_model_text(completion.text),
         raw_text=completion.text,
@@ -147,24 +84,22 @@ def edit_once(patient: str, draft: str, level: int | str = 1, prompt: str = "ref
 
 
 def _acceptable(patient: str, draft: str, text: str, report, level: int) -> bool:
-    """A model edit worth showing: clean (``_clean``), not empty, and, above level 0, warmer than the draft."""
-    if not (_clean(report) and text.strip()):
+    """A model edit worth showing: clean (``_is_clean``), not empty, and, above level 0, warmer than the draft."""
+    if not (_is_clean(report) and text.strip()):
         return False
     if level == 0:
         return True
-    from .scoring import score_empathy
-
     return score_empathy(patient, text).overall > score_empathy(patient, draft).overall
 
 
-def _clean(report) -> bool:
+def _is_clean(report) -> bool:
     """What may be shown without review: every fact kept, nothing unsupported."""
     return report.recall == 1.0 and not report.unsupported and not report.changed and not report.needs_review
 
 
 def _attempt(path: str, text: str, report) -> dict:
     return {"path": path, "text": text, "recall": report.recall, "precision": report.precision, "flags": list(report.flags),
-            "clean": _clean(report)}
+            "clean": _is_clean(report)}
 
 
 def _review_flags(report) -> list[str]:
@@ -179,14 +114,11 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
     With ``verify`` (the default) the result keeps every fact of the draft and adds no clinical
     content, or it carries ``needs_review``; ``path`` says which route produced it.
     """
-    from .facts import check_facts
-    from .framing import framed_edit, patient_emotions
-
     patient = clean_text(patient, "patient message")
     draft = clean_text(draft, "physician draft")
     level = level_number(level)
     backend = backend or get_backend(Settings.from_env())
-    emotions = [e for e in patient_emotions(patient) if e != "none"] or None
+    emotions = [e for e in framing_emotions(patient) if e != "none"] or None
     first = edit_once(patient, draft, level, prompt, backend=backend, seed=seed, temperature=temperature,
                       emotions=emotions, on_text=on_text)
     if not verify:
@@ -228,7 +160,7 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
     result.prompt_tokens, result.completion_tokens = spent
     result.check = report.to_dict()
     result.flags = _review_flags(report)
-    result.needs_review = not _clean(report)
+    result.needs_review = not _is_clean(report)
     result.attempts = attempts
     return result
 
@@ -247,12 +179,10 @@ def generate_reply(patient: str, level: int | str = 1, *, backend: Backend | Non
     result = _run(backend, generate_messages(patient, level), _options(level, None, seed, temperature), on_text,
                   prompt="generate", level=level, kind="generate")
     if draft is not None:
-        from .facts import check_facts
-
         report = check_facts(clean_text(draft, "physician draft"), result.text)
         result.check = report.to_dict()
         result.flags = _review_flags(report)
-        result.needs_review = not _clean(report)
+        result.needs_review = not _is_clean(report)
     else:
         result.flags = ["no_physician_draft"]
         result.needs_review = True

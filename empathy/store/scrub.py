@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..facts.vocab import vocabulary
+
 PLACEHOLDERS = {
     "name": "[NAME]",
     "phone": "[PHONE]",
@@ -315,10 +317,6 @@ def _cue_name_ok(m: re.Match, name: str) -> bool:
 
 def _medical(name: str) -> bool:
     """A drug or clinical term from the fact checker's vocabulary (kept: medical content must survive)."""
-    try:
-        from .facts import vocabulary
-    except ImportError:  # the fact checker is optional here
-        return False
     phrases = vocabulary().phrases
     return name.lower() in phrases or any(w.lower() in phrases for w in name.split() if len(w) > 3)
 

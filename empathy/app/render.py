@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
+from .highlight import HIGHLIGHT_CSS, highlight_html, legend_html
+
 CSS = """
 .ee-card { border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; background: #fff; color: #1f2328; }
 .ee-card h3 { margin: 0 0 6px 0; font-size: 1rem; }
@@ -72,34 +74,18 @@ def fact_spans(report: dict, side: str) -> list[tuple[int, int, str]]:
 
 
 def highlights(report_obj, report: dict, original: str, edited: str) -> tuple[str, str]:
-    """(original HTML, edited HTML) with facts highlighted; the fact checker's renderer when available."""
+    """(original HTML, edited HTML) with facts highlighted: from the report object, else from its stored dict."""
     if report_obj is not None:
-        try:
-            from .highlight import highlight_html
-        except ImportError:
-            highlight_html = None
-        if highlight_html is not None:
-            orig_html, edit_html = highlight_html(report_obj)
-            return orig_html, edit_html
+        return highlight_html(report_obj)
     return mark_spans(original, fact_spans(report, "original")), mark_spans(edited, fact_spans(report, "edited"))
 
 
 def legend() -> str:
-    """A key to the highlight colours (the fact checker's, when installed)."""
-    try:
-        from .highlight import legend_html
-    except ImportError:
-        return ('<div class="ee-metrics"><mark class="ee-fact-kept">fact kept</mark> '
-                '<mark class="ee-fact-missing">fact missing or changed</mark> '
-                '<mark class="ee-fact-unsupported">not in the original</mark></div>')
+    """A key to the highlight colours."""
     return legend_html()
 
 
 def highlight_css() -> str:
-    try:
-        from .highlight import HIGHLIGHT_CSS
-    except ImportError:
-        return ""
     return HIGHLIGHT_CSS
 
 
@@ -126,7 +112,7 @@ def card(title: str, body_html: str, review=None, *, note: str = "") -> str:
             metrics.append(f"fact recall <b>{_num(review.recall)}</b> · precision <b>{_num(review.precision)}</b>")
         if review.empathy is not None:
             dims = ", ".join(f"{escape(k)} {v:.2f}" for k, v in review.dimensions.items())
-            metrics.append(f"empathy <b>{_num(review.empathy)}</b> ({escape(review.empathy_level or '')})"
+            metrics.append(f"empathy <b>{_num(review.empathy)}</b> ({escape(review.empathy_band or '')})"
                            + (f"<br><small>{dims}</small>" if dims else ""))
         parts.append(f'<div class="ee-metrics">{"<br>".join(metrics)}</div>')
         parts.append(f'<div class="ee-metrics">{flags_html(review.flags)}</div>')

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Iterator
+from typing import Callable
 
-from .backends import Backend, GenerationOptions
+from ..backends import Backend
+from ..emotion import detect_emotions
+from ..facts import SHORT_ORIGINAL_CHARS, check_facts
+from ..generation.editing import edit_reply
+from ..scoring import score_empathy, warm_up
 
 CRISIS_FLAG = "crisis_language"
 
@@ -25,7 +29,7 @@ class ReplyReview:
     recall: float | None = None  # facts of the draft kept (None for the draft itself)
     precision: float | None = None  # facts of this reply supported by the draft
     empathy: float | None = None
-    empathy_level: str | None = None
+    empathy_band: str | None = None
     dimensions: dict[str, float] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     needs_review: bool = False
@@ -39,10 +43,8 @@ class ReplyReview:
         return d
 
 
-def patient_emotions(patient: str) -> dict:
+def emotion_report(patient: str) -> dict:
     """Emotions and crisis language in the patient's message (regex only: fast)."""
-    from .emotion import detect_emotions
-
     return detect_emotions(patient).to_dict()
 
 
@@ -51,8 +53,6 @@ def review_reply(patient: str, draft: str | None, text: str, kind: str, *, crisi
     review = ReplyReview(kind=kind, text=text)
     flags: list[str] = []
     if draft and kind != "original":
-        from .facts import check_facts
-
         report = check_facts(draft, text)
         review.report = report
         review.fact_report = report.to_dict()
@@ -60,16 +60,13 @@ def review_reply(patient: str, draft: str | None, text: str, kind: str, *, crisi
         flags += list(report.flags)
         review.needs_review = report.needs_review
     elif draft and kind == "original":
-        from .facts import SHORT_ORIGINAL_CHARS
-
         if len(draft.strip()) < SHORT_ORIGINAL_CHARS:
             flags.append("short_original")
-    from .scoring import score_empathy
 
     score = score_empathy(patient, text)
     review.scores = score.to_dict()
     review.empathy = round(score.overall, 3)
-    review.empathy_level = score.level
+    review.empathy_band = score.band
     review.dimensions = {k: round(v.score, 3) for k, v in score.dimensions.items()}
     flags += [f for f in score.flags if f not in flags]
     if crisis:
@@ -82,8 +79,6 @@ def review_reply(patient: str, draft: str | None, text: str, kind: str, *, crisi
 def tradeoff_curve(patient: str, draft: str, *, backend: Backend, levels=(0, 1, 2, 3),
                    on_point: Callable[[dict], None] | None = None) -> list[dict]:
     """Edit the draft at each level; empathy and fact precision/recall of each edit (one point per level)."""
-    from .editing import edit_reply
-
     points = []
     for level in levels:
         result = edit_reply(patient, draft, level, backend=backend)
@@ -94,52 +89,6 @@ def tradeoff_curve(patient: str, draft: str, *, backend: Backend, levels=(0, 1, 
         if on_point:
             on_point(point)
     return points
-
-
-class TapBackend(Backend):
-    """Wraps a backend and reports the growing text of each call, so the UI can stream what the model writes."""
-
-    def __init__(self, inner: Backend, on_text: Callable[[str], None]):
-        self.inner = inner
-        self.on_text = on_text
-        self.name = getattr(inner, "name", "tap")
-        self.model_id = getattr(inner, "model_id", "")
-
-    def stream(self, messages, options: GenerationOptions = GenerationOptions()):
-        text = ""
-        for piece in self.inner.stream(messages, options):
-            text += piece
-            self.on_text(text)
-            yield piece
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
-
-
-def stream_call(fn: Callable[[Backend], object], backend: Backend) -> Iterator[tuple[str, object]]:
-    """Run ``fn(tapped_backend)`` in a thread; yield ("text", partial) while it writes, then ("done", result).
-
-    An exception in ``fn`` is re-raised in the caller. This is how a Gradio generator streams a blocking call.
-    """
-    import queue
-
-    q: queue.Queue = queue.Queue()
-    tapped = TapBackend(backend, lambda t: q.put(("text", t)))
-
-    def run():
-        try:
-            q.put(("done", fn(tapped)))
-        except BaseException as e:  # handed to the caller
-            q.put(("error", e))
-
-    threading.Thread(target=run, daemon=True).start()
-    while True:
-        kind, value = q.get()
-        if kind == "error":
-            raise value
-        yield kind, value
-        if kind == "done":
-            return
 
 
 _warm = threading.Event()
@@ -154,9 +103,6 @@ def warm_up_in_background() -> None:
 
     def run():
         try:
-            from .facts import check_facts
-            from .scoring import warm_up
-
             warm_up()
             check_facts("Take tamsulosin 0.4 mg daily.", "Please take tamsulosin 0.4 mg daily.")
         except Exception:  # a missing optional part shows up, with its message, on the first real check

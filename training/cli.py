@@ -1,6 +1,8 @@
-"""``empathy build-data``, ``empathy train sft|dpo|kto`` and ``empathy eval-model``.
+"""``empathy build-data``, ``empathy train sft|dpo|kto`` and ``empathy eval-model``, added to the ``empathy``
+command by :mod:`training.plugin`.
 
-Training imports (torch, transformers, TRL) happen inside the commands, so ``empathy --help`` stays fast.
+Training imports (torch, transformers, TRL) happen inside the training functions, so ``empathy --help`` stays fast.
+The options of ``empathy train`` come from the trainer config dataclasses (:mod:`training.options`).
 """
 
 from __future__ import annotations
@@ -10,17 +12,31 @@ import sys
 
 import click
 
-from ..errors import InputError
-from .common import emit, settings_options
+from empathy.backends import get_backend
+from empathy.cli.common import emit, settings_options
+from empathy.errors import InputError
+from empathy.store import Store
+
+from .build_data import add_to_store, build_pairs, read_corpus, write_pairs
+from .datasets import read_jsonl_records, validate_records
+from .evaluate import evaluate_model, load_run
+from .options import click_options, config_values
+from .pipeline import run_training
+from .trainers import CONFIGS
 
 
-def _progress_printer(quiet: bool):
+def _progress_printer(quiet: bool, as_json: bool = False):
+    """Progress on stderr: ``[ 42.0%] message`` for people, a JSON line per change with ``--json`` (the Retrain tab
+    reads those)."""
     state = {"last": ""}
 
     def progress(fraction: float, message: str):
         if quiet:
             return
-        line = f"[{fraction * 100:5.1f}%] {message}"
+        if as_json:
+            line = json.dumps({"progress": round(fraction, 4), "message": message})
+        else:
+            line = f"[{fraction * 100:5.1f}%] {message}"
         if line != state["last"]:
             click.echo(line, err=True)
             state["last"] = line
@@ -51,15 +67,11 @@ def _progress_printer(quiet: bool):
 def build_data(corpus, out, to_store, mode, rewriter, level, prompt, prompt_style, patient_field, doctor_field, hf_split,
                limit, seed, min_recall, min_precision, as_json, settings):
     """Build ER and EQ+SR preference pairs from a dialogue CORPUS (.json, .jsonl, .csv, or hf:NAME)."""
-    from training.build_data import add_to_store, build_pairs, read_corpus, write_jsonl
-
     if not out and not to_store:
         raise InputError("say where the pairs go: --out FILE.jsonl and/or --to-store")
     dialogues = read_corpus(corpus, patient_field=patient_field, doctor_field=doctor_field, split=hf_split, limit=limit)
     backend = None
     if rewriter in ("auto", "model"):
-        from ..backends import get_backend
-
         backend = get_backend(settings)
     with click.progressbar(length=1, label="rewriting", file=sys.stderr) as bar:
         def progress(i, n):
@@ -73,10 +85,8 @@ def build_data(corpus, out, to_store, mode, rewriter, level, prompt, prompt_styl
         raise InputError(f"no rewrite kept every fact ({report.dropped}); nothing written")
     summary = report.summary()
     if out:
-        summary["out"] = str(write_jsonl(report.pairs, out))
+        summary["out"] = str(write_pairs(report.pairs, out))
     if to_store:
-        from ..store import Store
-
         with Store(settings.db) as store:
             summary["added_to_store"] = add_to_store(report.pairs, store, level=level)
             summary["db"] = settings.db
@@ -88,36 +98,17 @@ def build_data(corpus, out, to_store, mode, rewriter, level, prompt, prompt_styl
                    + (f"; wrote {summary['out']}" if out else "") + (f"; added to {settings.db}" if to_store else ""))
 
 
-def _train_options(f):
+def _run_options(f):
+    """Options of a training run that are not trainer config fields."""
     options = [
         click.option("--data", help="JSONL records (from build-data); default: the database's judgments."),
         click.option("--dimension", type=click.Choice(["overall", "empathy", "accuracy"]), default="overall",
                      show_default=True, help="Which judgments make DPO pairs."),
-        click.option("--base-model", help="GGUF file or HF folder to train (default: the embedded SmolLM2 GGUF)."),
-        click.option("--steps", "max_steps", type=int, default=-1, help="Stop after this many steps (overrides --epochs)."),
-        click.option("--epochs", type=float, default=1.0, show_default=True),
-        click.option("--batch-size", type=int, default=4, show_default=True),
-        click.option("--grad-accum", type=int, default=1, show_default=True),
-        click.option("--lr", "learning_rate", type=float, help="Learning rate (default per method)."),
-        click.option("--lora-r", type=int, default=8, show_default=True),
-        click.option("--lora-alpha", type=int, default=16, show_default=True),
-        click.option("--lora-layers", type=int, help="LoRA on the last N layers (default 8 on CPU, all on GPU; 0 = all)."),
-        click.option("--targets", help="Comma-separated LoRA target modules (default q,k,v,o,gate,up,down projections)."),
-        click.option("--max-length", type=int, default=512, show_default=True),
-        click.option("--beta", type=float, help="DPO/KTO beta (default 0.1)."),
-        click.option("--sft-weight", type=float, help="DPO: weight of an added NLL term on the chosen reply."),
-        click.option("--validation", "validation_fraction", type=float, default=0.1, show_default=True,
-                     help="Fraction of cases held out."),
-        click.option("--output-dir", help="Checkpoints and adapter (default MODELS_DIR/runs/RUN_NAME)."),
-        click.option("--run-name"),
-        click.option("--resume", is_flag=True, help="Resume from the latest checkpoint in --output-dir."),
-        click.option("--no-prefix-cache", is_flag=True, help="Do not cache the frozen layers' output."),
-        click.option("--no-export", is_flag=True, help="Skip the GGUF adapter export."),
         click.option("--no-eval", is_flag=True, help="Skip the evaluation against the base model."),
         click.option("--eval-cases", type=int, default=20, show_default=True, help="Validation cases to edit with llama-cpp."),
-        click.option("--seed", type=int, default=0, show_default=True),
         click.option("--quiet", "-q", is_flag=True),
-        click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON."),
+        click.option("--json", "as_json", is_flag=True,
+                     help="Print the run summary as JSON; progress goes to stderr as JSON lines {progress, message}."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -125,35 +116,10 @@ def _train_options(f):
 
 
 def _run(method, settings, data, dimension, no_eval, eval_cases, quiet, as_json, **opts):
-    from training.pipeline import run_training
-    from training.trainers import CONFIGS
-
     cls = CONFIGS[method]
-    values = {
-        "base_model": opts["base_model"], "max_steps": opts["max_steps"], "epochs": opts["epochs"],
-        "batch_size": opts["batch_size"], "grad_accum": opts["grad_accum"], "lora_r": opts["lora_r"],
-        "lora_alpha": opts["lora_alpha"], "lora_layers": opts["lora_layers"], "max_length": opts["max_length"],
-        "validation_fraction": opts["validation_fraction"], "output_dir": opts["output_dir"], "run_name": opts["run_name"],
-        "resume": bool(opts["resume"]), "seed": opts["seed"], "export_gguf": not opts["no_export"],
-        "threads": settings.threads or 2,
-    }
-    if opts["no_prefix_cache"]:
-        values["prefix_cache"] = False
-    if opts["learning_rate"] is not None:
-        values["learning_rate"] = opts["learning_rate"]
-    if opts["targets"]:
-        values["target_modules"] = opts["targets"]
-    if opts["beta"] is not None:
-        if method == "sft":
-            raise InputError("--beta applies to dpo and kto only")
-        values["beta"] = opts["beta"]
-    if opts["sft_weight"] is not None:
-        if method != "dpo":
-            raise InputError("--sft-weight applies to dpo only")
-        values["sft_weight"] = opts["sft_weight"]
-    config = cls.from_dict(values)
+    config = cls.from_dict({"threads": settings.threads or 2, **config_values(cls, opts)})
     result = run_training(method, config, settings=settings, data=data, dimension=dimension, evaluate=not no_eval,
-                          max_generate=eval_cases, progress=_progress_printer(quiet))
+                          max_generate=eval_cases, progress=_progress_printer(quiet, as_json))
     summary = {k: v for k, v in result.to_dict().items() if k not in ("log_history", "config")}
     if as_json:
         emit(summary)
@@ -170,25 +136,18 @@ def train_group():
     """Train a LoRA adapter from feedback: sft, dpo or kto."""
 
 
-@train_group.command("dpo")
-@_train_options
-def train_dpo(settings, **opts):
-    """Direct Preference Optimization on judged pairs (chosen vs rejected)."""
-    _run("dpo", settings, **opts)
+def _train_command(method: str, doc: str):
+    def command(settings, **opts):
+        _run(method, settings, **opts)
+
+    command.__doc__ = doc
+    command = click_options(CONFIGS[method])(_run_options(command))
+    train_group.command(method)(command)
 
 
-@train_group.command("kto")
-@_train_options
-def train_kto(settings, **opts):
-    """Kahneman-Tversky Optimization on thumbs up / down (or unpaired DPO pairs)."""
-    _run("kto", settings, **opts)
-
-
-@train_group.command("sft")
-@_train_options
-def train_sft(settings, **opts):
-    """Supervised fine-tuning on accepted edits (or the chosen side of pairs)."""
-    _run("sft", settings, **opts)
+_train_command("dpo", "Direct Preference Optimization on judged pairs (chosen vs rejected).")
+_train_command("kto", "Kahneman-Tversky Optimization on thumbs up / down (or unpaired DPO pairs).")
+_train_command("sft", "Supervised fine-tuning on accepted edits (or the chosen side of pairs).")
 
 
 @click.command("eval-model")
@@ -199,9 +158,6 @@ def train_sft(settings, **opts):
 @click.option("--quiet", "-q", is_flag=True)
 def eval_model(run_dir, data, eval_cases, as_json, quiet):
     """Evaluate a finished run (RUN_DIR) against its base model; writes eval_report.json and eval_plot.png."""
-    from training.datasets import read_jsonl_records, validate_records
-    from training.evaluate import evaluate_model, load_run
-
     meta, tok, model, validation = load_run(run_dir)
     method = meta["method"]
     if data:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 
 def parse_accounts(text: str, source: str) -> list[tuple[str, str]]:

@@ -13,7 +13,16 @@ curated bank below supplies the framing, so every draft gets a clean, warmer edi
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
+
+from ..backends import GenerationOptions
+from ..emotion import detect_emotions
+from ..facts import check_facts, extract_facts
+from ..prompts import FRAMING_CLOSE, FRAMING_OPEN
+from ..scoring import score_empathy
+from ..text import REASSURANCE, first_sentence
+from .cleanup import clean_model_text
 
 # Curated framing: no clinical content, no reassurance, no promises, no names. Keyed by emotion.
 OPENERS: dict[str, list[str]] = {
@@ -94,27 +103,21 @@ class FramedEdit:
     completion_tokens: int = 0
 
 
-def patient_emotions(patient: str) -> list[str]:
-    """The patient's emotions from the emotion detector (strongest first), or ["none"]."""
-    try:
-        from .emotion import detect_emotions
-    except ImportError:  # the detector is optional for framing: fall back to neutral framing
-        return ["none"]
+def framing_emotions(patient: str) -> list[str]:
+    """The patient's emotions that framing has sentences for (strongest first), or ["none"]."""
     emotions = [e for e in detect_emotions(patient).emotions if e in OPENERS]
     return emotions or ["none"]
 
 
 def framing_guard(sentence: str) -> str | None:
     """Why a framing sentence is refused, or None when it is clean framing."""
-    from .facts import _REASSURANCE, extract_facts
-
     s = sentence.strip()
     words = s.split()
     if not 3 <= len(words) <= 28:
         return "length"
     if _FORBIDDEN.search(s):
         return "clinical, advice, reassurance or signature word"
-    if _REASSURANCE.search(s):
+    if REASSURANCE.search(s):
         return "reassurance"
     if extract_facts(s)[0]:
         return "clinical content"
@@ -129,27 +132,7 @@ def framing_guard(sentence: str) -> str | None:
 
 
 def _first_sentence(text: str) -> str:
-    from .editing import clean_model_text
-
-    text = clean_model_text(text).strip().strip('"').strip()
-    m = re.match(r"(.+?[.!])(?:\s|$)", text, re.S)
-    s = (m.group(1) if m else text).strip()
-    return re.sub(r"\s+", " ", s)
-
-
-FRAMING_SYSTEM = (
-    "You help a physician sound warm. You write exactly one short sentence to a patient. "
-    "The sentence only acknowledges feelings. It contains no medical information, no advice, no promises, "
-    "no reassurance, no numbers and no names."
-)
-OPEN_USER = (
-    "<patient>\n{patient}\n</patient>\n\nThe patient seems to feel: {emotions}. "
-    "Write one short, warm sentence that acknowledges how the patient feels. Output only the sentence."
-)
-CLOSE_USER = (
-    "<patient>\n{patient}\n</patient>\n\nWrite one short, warm closing sentence that offers support and invites questions. "
-    "Output only the sentence."
-)
+    return first_sentence(clean_model_text(text).strip().strip('"').strip())
 
 
 def _assemble(before: list[str], draft: str, after: list[str]) -> str:
@@ -178,33 +161,24 @@ def bank_framing(emotions: list[str], level: int, seed: int = 0) -> tuple[list[s
 
 
 def _score(patient: str, text: str) -> float:
-    try:
-        from .scoring import score_empathy
-    except ImportError:
-        return 0.0
     return score_empathy(patient, text).overall
 
 
 def framed_edit(patient: str, draft: str, level: int = 1, *, backend=None, seed: int = 0, candidates: int = 3,
                 emotions: list[str] | None = None) -> FramedEdit:
     """The draft verbatim with framing: model-written when a candidate passes every check, else from the bank."""
-    import time
-
-    from .backends import GenerationOptions
-    from .facts import check_facts
-
     start = time.perf_counter()
     spent = {"prompt": 0, "completion": 0}  # tokens of every candidate, kept or refused
-    emotions = emotions or patient_emotions(patient)
+    emotions = emotions or framing_emotions(patient)
     n_before, n_after = LEVEL_SHAPE[level]
     bank_before, bank_after = bank_framing(emotions, level, seed)
     tried: list[dict] = []
 
-    def sample(user: str, k: int) -> list[str]:
+    def sample(prompt, k: int) -> list[str]:
         good = []
+        felt = ", ".join(e for e in emotions if e != "none") or "unsure"
         for i in range(k):
-            messages = [{"role": "system", "content": FRAMING_SYSTEM},
-                        {"role": "user", "content": user.format(patient=patient, emotions=", ".join(e for e in emotions if e != "none") or "unsure")}]
+            messages = prompt.messages(patient=patient, emotions=felt)
             opts = GenerationOptions(max_tokens=48, temperature=0.8, seed=(seed or 0) * 101 + i + 1, repeat_penalty=1.3)
             try:
                 done = backend.complete(messages, opts)
@@ -225,8 +199,8 @@ def framed_edit(patient: str, draft: str, level: int = 1, *, backend=None, seed:
     # The curated framing competes too: a model candidate is kept only if the scorer rates it higher.
     bank_score = _score(patient, _assemble(bank_before, draft, bank_after))
     if backend is not None and level > 0 and candidates > 0:
-        openers = sample(OPEN_USER, candidates) if n_before else []
-        closers = sample(CLOSE_USER, max(1, candidates - 1)) if n_after else []
+        openers = sample(FRAMING_OPEN, candidates) if n_before else []
+        closers = sample(FRAMING_CLOSE, max(1, candidates - 1)) if n_after else []
         # an opener alone can win when no closer passes: the bank closer fills in
         if n_after and not closers and openers:
             closers = list(bank_after)

@@ -1,15 +1,36 @@
-"""The Gradio app. Thin: it wires widgets to library functions (store, review, annotation, render).
+"""The Gradio app. Thin: it wires widgets to library functions (session, store, review, annotation, render).
 
 Tabs: Compose (edit and generate, facts and empathy, judge, accept an edit, trade-off plot), Annotate (import,
-blind queue), Dashboard (win rates, agreement), Retrain (from ``training.ui_tab`` when installed).
-Every user or model text shown as HTML is escaped in :mod:`empathy.render`.
+blind queue), Dashboard (win rates, agreement), and tabs from plugins (the training package's Retrain tab).
+Every user or model text shown as HTML is escaped in :mod:`empathy.app.render`.
 """
 
 # No "from __future__ import annotations": Gradio reads the gr.Request annotations at runtime.
 
-from dataclasses import replace
+from html import escape
 
-from .config import Settings
+import gradio as gr
+import pandas as pd
+
+from ..annotation import (
+    agreement,
+    import_cases,
+    model_label,
+    next_item,
+    progress,
+    record_votes,
+    win_rates,
+)
+from ..backends import get_backend
+from ..config import Settings
+from ..errors import EmpathyError, InputError
+from ..inputs import clean_text
+from ..plugins import app_tabs
+from ..store import Store
+from . import render
+from .accounts import load_accounts
+from .review import tradeoff_curve, warm_up_in_background
+from .session import Session
 
 PAIRS = {
     "Edited (A) vs original (B)": ("edit", "original"),
@@ -22,8 +43,6 @@ TITLES = {"original": "Original (physician)", "edit": "LLM-edited", "generate": 
 
 def who(name: str | None, request) -> str:
     """The logged-in user, else the typed name; judgments are always attributed."""
-    from .errors import InputError
-
     user = getattr(request, "username", None) if request is not None else None
     name = user or (name or "").strip()
     if not name:
@@ -32,132 +51,74 @@ def who(name: str | None, request) -> str:
 
 
 class App:
-    """State shared by the callbacks: settings, the store, the model choices."""
+    """Gradio callbacks over a :class:`~empathy.app.session.Session`: they turn its results into widget values."""
 
     def __init__(self, settings: Settings, store):
+        self.session = Session(settings, store)
         self.settings = settings
         self.store = store
 
-    # --- models -----------------------------------------------------------------------------------------------
-
     def model_choices(self) -> list[tuple[str, str]]:
-        from .models import list_models
-
-        if self.settings.backend != "llama-cpp":
-            return [(f"{self.settings.backend}: {self.settings.model or 'default'}", "default")]
-        runs = {r["adapter_path"]: r for r in self.store.training_runs() if r.get("adapter_path")}
-        choices = []
-        for m in list_models(self.settings.models_dir):
-            label = f"{m.id} — {m.description}"
-            run = runs.get(m.adapter)
-            if run:
-                label += f" ({run['method']} run {run['id']}, {run['status']})"
-            choices.append((label, m.id))
-        if self.settings.model:
-            choices.insert(0, (f"{self.settings.model} (configured)", "default"))
-        return choices or [("default", "default")]
+        return self.session.model_choices()
 
     def backend(self, model_id: str | None):
-        from .backends import get_backend
-        from .errors import ModelError
-        from .models import EMBEDDED_ID, list_models
-
-        if not model_id or model_id == "default" or (model_id == EMBEDDED_ID and not self.settings.model):
-            return get_backend(self.settings)
-        for m in list_models(self.settings.models_dir):
-            if m.id == model_id:
-                return get_backend(replace(self.settings, model=m.path, adapter=m.adapter))
-        raise ModelError(f"model {model_id!r} is no longer in {self.settings.models_dir}; refresh the model list")
+        return self.session.backend(model_id)
 
     # --- compose ----------------------------------------------------------------------------------------------
 
     def compose(self, patient, draft, level, model_id, name, request=None):
         """Generator: stream the edit and the generated reply, then show facts, empathy and flags."""
-        import gradio as gr
-
-        from . import render
-        from .editing import edit_reply, generate_reply
-        from .errors import EmpathyError
-        from .inputs import clean_text
-        from .review import patient_emotions, review_reply, stream_call
-
+        by = getattr(request, "username", None) or (name or "").strip() or None
+        cards: dict[str, str] = {}
+        composed = None
         try:
-            patient = clean_text(patient, "patient message")
-            draft = clean_text(draft, "physician draft") if (draft or "").strip() else None
-            level = int(level)
             backend = self.backend(model_id)
-            emotions = patient_emotions(patient)
-            case_id = self.store.add_case(patient, draft, source="app",
-                                          meta={"by": getattr(request, "username", None) or (name or "").strip() or None})
+            for event, value in self.session.compose(patient, draft, level, backend, by=by):
+                if event == "case":
+                    composed = value
+                    emo = render.emotion_html(composed.emotions)
+                    draft = composed.draft
+                    cards = {
+                        "original": render.card(TITLES["original"], render.text_html(draft)) if draft
+                        else render.placeholder(TITLES["original"], "no draft: only a generated reply"),
+                        "edit": render.placeholder(TITLES["edit"], "waiting…" if draft else "no draft to edit"),
+                        "generate": render.placeholder(TITLES["generate"], "waiting…"),
+                    }
+                    yield emo, cards["original"], cards["edit"], cards["generate"], "", composed.ids, "Writing the edit…"
+                elif event == "text":
+                    kind, text = value
+                    cards[kind] = render.card(TITLES[kind], render.text_html(text), note="writing…")
+                    yield emo, cards["original"], cards["edit"], cards["generate"], "", composed.ids, f"Writing the {kind}…"
+                elif event == "written":
+                    kind, result = value
+                    cards[kind] = render.card(TITLES[kind], render.text_html(result.text), note="checking facts…")
+                    yield (emo, cards["original"], cards["edit"], cards["generate"], _edit_text(composed), composed.ids,
+                           "Checking…")
         except EmpathyError as e:
             raise gr.Error(str(e))
-        crisis = bool(emotions.get("crisis"))
-        emo = render.emotion_html(emotions)
-        ids: dict[str, int] = {"case": case_id}
-        cards = {
-            "original": render.card(TITLES["original"], render.text_html(draft)) if draft
-            else render.placeholder(TITLES["original"], "no draft: only a generated reply"),
-            "edit": render.placeholder(TITLES["edit"], "waiting…" if draft else "no draft to edit"),
-            "generate": render.placeholder(TITLES["generate"], "waiting…"),
-        }
-        texts = {"original": draft}
-        yield emo, cards["original"], cards["edit"], cards["generate"], "", ids, "Writing the edit…"
-        try:
-            jobs = []
-            if draft:
-                jobs.append(("edit", lambda b: edit_reply(patient, draft, level, backend=b)))
-            jobs.append(("generate", lambda b: generate_reply(patient, level, backend=b)))
-            results = {}
-            for kind, job in jobs:
-                for event, value in stream_call(job, backend):
-                    if event == "text":
-                        cards[kind] = render.card(TITLES[kind], render.text_html(value), note="writing…")
-                        yield emo, cards["original"], cards["edit"], cards["generate"], "", ids, f"Writing the {kind}…"
-                    else:
-                        results[kind] = value
-                        texts[kind] = value.text
-                        cards[kind] = render.card(TITLES[kind], render.text_html(value.text), note="checking facts…")
-                yield emo, cards["original"], cards["edit"], cards["generate"], texts.get("edit") or "", ids, "Checking…"
-            if draft:
-                ids["original"] = self.store.add_reply(case_id, draft, kind="original", model="physician", prompt="",
-                                                       level=None)
-            # store first, review second: a failing checker never loses what the model wrote
-            for kind, result in results.items():
-                ids[kind] = self.store.add_reply(case_id, result.text, kind=kind, model=result.model,
-                                                 prompt=result.prompt, level=result.level, path=result.path)
-        except EmpathyError as e:
-            raise gr.Error(str(e))
-        try:
-            reviews = {}
-            for kind, result in results.items():
-                reviews[kind] = review = review_reply(patient, draft, result.text, kind, crisis=crisis)
-                self.store.update_reply(ids[kind], scores=review.scores, fact_report=review.fact_report)
-            if draft:
-                review = review_reply(patient, draft, draft, "original", crisis=crisis)
-                reviews["original"] = review
-                self.store.update_reply(ids["original"], scores=review.scores)
-                report = reviews["edit"]
-                orig_html, edit_html = render.highlights(report.report, report.fact_report, draft, report.text)
-                cards["original"] = render.card(TITLES["original"], orig_html, review)
-                cards["edit"] = render.card(TITLES["edit"], edit_html, reviews["edit"])
-                g = reviews["generate"]
-                _, gen_html = render.highlights(g.report, g.fact_report, draft, g.text)
-                cards["generate"] = render.card(TITLES["generate"], gen_html, g)
-            else:
-                cards["generate"] = render.card(TITLES["generate"], render.text_html(texts["generate"]), reviews["generate"])
-        except Exception as e:  # the replies are saved; say what failed instead of hiding them
-            note = f"checking failed ({type(e).__name__}: {e}); the replies are saved unchecked"
-            for kind in results:
-                cards[kind] = render.card(TITLES[kind], render.text_html(texts[kind]), note=note)
-            yield (emo, cards["original"], cards["edit"], cards["generate"], texts.get("edit") or "", ids,
-                   f"Saved as case {case_id}, but {note}.")
+        if composed.review_error:
+            note = f"checking failed ({composed.review_error}); the replies are saved unchecked"
+            for kind, result in composed.results.items():
+                cards[kind] = render.card(TITLES[kind], render.text_html(result.text), note=note)
+            yield (emo, cards["original"], cards["edit"], cards["generate"], _edit_text(composed), composed.ids,
+                   f"Saved as case {composed.case_id}, but {note}.")
             return
-        status = f"Saved as case {case_id}. Judge the replies below, or accept an edit."
-        yield emo, cards["original"], cards["edit"], cards["generate"], texts.get("edit") or "", ids, status
+        reviews, draft = composed.reviews, composed.draft
+        if draft:
+            edit = reviews["edit"]
+            orig_html, edit_html = render.highlights(edit.report, edit.fact_report, draft, edit.text)
+            cards["original"] = render.card(TITLES["original"], orig_html, reviews["original"])
+            cards["edit"] = render.card(TITLES["edit"], edit_html, edit)
+            g = reviews["generate"]
+            _, gen_html = render.highlights(g.report, g.fact_report, draft, g.text)
+            cards["generate"] = render.card(TITLES["generate"], gen_html, g)
+        else:
+            g = reviews["generate"]
+            cards["generate"] = render.card(TITLES["generate"], render.text_html(g.text), g)
+        status = f"Saved as case {composed.case_id}. Judge the replies below, or accept an edit."
+        yield emo, cards["original"], cards["edit"], cards["generate"], _edit_text(composed), composed.ids, status
 
     def judge(self, ids, pair, empathy, accuracy, overall, name, request=None):
-        from .errors import EmpathyError, InputError
-
         try:
             user = who(name, request)
             first, second = PAIRS[pair]
@@ -173,8 +134,6 @@ class App:
         return f"Saved {len(votes)} judgment(s) by {user} on {pair.lower()}."
 
     def rate(self, ids, kind, value, name, request=None):
-        from .errors import EmpathyError, InputError
-
         try:
             user = who(name, request)
             if not ids or kind not in ids:
@@ -185,8 +144,6 @@ class App:
         return f"Saved {'👍' if value > 0 else '👎'} on the {TITLES[kind].lower()} reply by {user}."
 
     def accept(self, ids, proposed_kind, text, name, request=None):
-        from .errors import EmpathyError, InputError
-
         try:
             user = who(name, request)
             if not ids or proposed_kind not in ids:
@@ -197,12 +154,6 @@ class App:
         return f"Accepted your version (accepted edit {edit_id}) as preferred over the {TITLES[proposed_kind].lower()} reply."
 
     def tradeoff(self, patient, draft, model_id):
-        import gradio as gr
-        import pandas as pd
-
-        from .errors import EmpathyError, InputError
-        from .inputs import clean_text
-        from .review import tradeoff_curve
 
         try:
             patient = clean_text(patient, "patient message")
@@ -218,9 +169,6 @@ class App:
     # --- annotation -------------------------------------------------------------------------------------------
 
     def import_batch(self, file, source):
-        from .annotation import import_cases
-        from .errors import EmpathyError
-
         path = getattr(file, "name", file) if file else (source or "").strip()
         if not path:
             return "Choose a CSV/JSONL/Parquet file or type a datasets source."
@@ -234,20 +182,13 @@ class App:
         return msg
 
     def fill(self, level, model_id):
-        from .annotation import fill_replies
-        from .errors import EmpathyError
-
         try:
-            n = fill_replies(self.store, self.backend(model_id), int(level))
+            n = self.session.fill_replies(self.backend(model_id), int(level))
         except EmpathyError as e:
             return f"⚠ {e}"
         return f"Wrote replies for {n} case(s) that had fewer than two replies to compare."
 
     def next_pair(self, name, request=None):
-        from . import render
-        from .annotation import next_item
-        from .errors import EmpathyError
-
         try:
             user = who(name, request)
             item = next_item(self.store, user)
@@ -262,11 +203,6 @@ class App:
                 render.card("Reply B", render.text_html(item.reply_b["text"])), pair, item.progress, "")
 
     def vote(self, pair, empathy, accuracy, overall, name, request=None):
-        from html import escape
-
-        from .annotation import model_label, record_votes
-        from .errors import EmpathyError, InputError
-
         try:
             user = who(name, request)
             if not pair:
@@ -284,9 +220,6 @@ class App:
     # --- dashboard --------------------------------------------------------------------------------------------
 
     def dashboard(self, dimension):
-        import pandas as pd
-
-        from .annotation import agreement, progress, win_rates
 
         rates = pd.DataFrame([w.to_dict() for w in win_rates(self.store, dimension)],
                              columns=["model", "level", "wins", "losses", "ties", "n", "win_rate"])
@@ -306,9 +239,6 @@ class App:
     def api_judgment(self, annotator: str, reply_a: int, reply_b: int, choice: str, dimension: str = "overall",
                      request=None) -> int:
         """Record one judgment; returns its id (attributed to the logged-in user when there is a login)."""
-        import gradio as gr
-
-        from .errors import EmpathyError
 
         try:
             return self.store.add_judgment(who(annotator, request), int(reply_a), int(reply_b), choice, dimension)
@@ -316,13 +246,14 @@ class App:
             raise gr.Error(str(e))
 
 
+def _edit_text(composed) -> str:
+    """The edit's text for the "accept with my changes" box."""
+    result = composed.results.get("edit") if composed else None
+    return result.text if result else ""
+
+
 def build_app(settings: Settings, store=None, *, load_model: bool = True):
     """The Blocks app. Loads the default model first (unless ``load_model`` is false) so the first edit is quick."""
-    import gradio as gr
-
-    from . import render
-    from .backends import get_backend
-    from .store import Store
 
     store = store or Store(settings.db)
     app = App(settings, store)
@@ -412,20 +343,14 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
                                  interactive=False)
             progress_table = gr.Dataframe(label="Progress", interactive=False)
 
-        try:
-            from training.ui_tab import build_retrain_tab
-        except ImportError:
-            build_retrain_tab = None
-        if build_retrain_tab is not None:
-            with gr.Tab("Retrain", elem_id="tab-retrain"):
+        for title, elem_id, build in app_tabs():  # plugins: the Retrain tab of the training package
+            with gr.Tab(title, elem_id=elem_id):
                 try:
-                    build_retrain_tab(settings, store)
+                    build(settings, store)
                 except Exception as e:  # the other tabs must still work
-                    gr.Markdown(f"The Retrain tab could not be built: {type(e).__name__}: {e}")
+                    gr.Markdown(f"The {title} tab could not be built: {type(e).__name__}: {e}")
 
         def warm_up():
-            from .review import warm_up_in_background
-
             warm_up_in_background()
 
         def compose(patient, draft, level, model, name, request: gr.Request):
@@ -480,10 +405,6 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
 def launch(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
            auth_file: str | None = None, *, keep_identifiers: bool = False, prevent_thread_lock: bool = False):
     """Serve the app: localhost by default, a public link only with ``share``, login when accounts are given."""
-    from . import render
-    from .accounts import load_accounts
-    from .store import Store
-
     settings = settings or Settings.from_env()
     accounts = load_accounts(auth_file)
     store = Store(settings.db, scrub=not keep_identifiers)

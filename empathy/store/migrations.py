@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Callable
 
-from .errors import StoreError
+from ..errors import StoreError
 
 MIGRATIONS: list[Callable] = []
 

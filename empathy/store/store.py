@@ -14,12 +14,17 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import InputError, StoreError
+import sqlite_utils
+
+from ..errors import InputError, StoreError
+from ..inputs import clean_text
+from ..prompts import edit_messages, generate_messages
 from .migrations import MIGRATIONS, migrate, now
+from .scrub import scrub
 
 REPLY_KINDS = ("original", "edit", "generate", "accepted")
 CHOICES = ("a", "b", "tie")
-DIMENSIONS = ("empathy", "accuracy", "overall")
+JUDGMENT_DIMENSIONS = ("empathy", "accuracy", "overall")
 HUMAN_MODEL = "clinician"  # the model name of an accepted (human-edited) reply
 PHYSICIAN_MODEL = "physician"  # the model name of an original physician draft
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -43,8 +48,6 @@ class Store:
     """The app's database. Every write is its own committed transaction."""
 
     def __init__(self, path: str | Path, *, scrub: bool = True):
-        import sqlite_utils
-
         self.path = Path(path).expanduser()
         self.scrub = scrub
         self._lock = threading.RLock()
@@ -127,10 +130,9 @@ class Store:
             except sqlite3.DatabaseError as e:
                 raise StoreError(f"cannot write to {self.path}: {e}") from None
 
-    def _clean(self, text: str | None) -> str | None:
+    def _scrub(self, text: str | None) -> str | None:
         if text is None or not self.scrub:
             return text
-        from .scrub import scrub
 
         return scrub(text)
 
@@ -166,13 +168,11 @@ class Store:
 
     def add_case(self, patient: str, draft: str | None = None, *, source: str | None = None,
                  meta: dict | None = None) -> int:
-        from .inputs import clean_text
-
         patient = clean_text(patient, "patient message")
         draft = clean_text(draft, "physician draft") if draft not in (None, "") else None
         row = {
-            "patient": self._clean(patient),
-            "draft": self._clean(draft),
+            "patient": self._scrub(patient),
+            "draft": self._scrub(draft),
             "source": source,
             "meta": _json(meta),
             "scrubbed": int(self.scrub),
@@ -182,15 +182,13 @@ class Store:
 
     def add_reply(self, case_id: int, text: str, *, kind: str, model: str, prompt: str, level: int | None,
                   path: str | None = None, scores: dict | None = None, fact_report: dict | None = None) -> int:
-        from .inputs import clean_text
-
         if kind not in REPLY_KINDS:
             raise InputError(f"reply kind must be one of {', '.join(REPLY_KINDS)}, got {kind!r}")
         if level is not None and level not in (0, 1, 2, 3):
             raise InputError(f"empathy level must be 0-3, got {level!r}")
         text = clean_text(text, "reply")
         row = {
-            "case_id": int(case_id), "text": self._clean(text), "kind": kind, "model": model, "prompt": prompt,
+            "case_id": int(case_id), "text": self._scrub(text), "kind": kind, "model": model, "prompt": prompt,
             "level": level, "path": path, "scores": _json(scores), "fact_report": _json(fact_report),
             "created_at": now(),
         }
@@ -240,8 +238,8 @@ class Store:
         dimension = (dimension or "").strip().lower()
         if choice not in CHOICES:
             raise InputError(f"choice must be one of {', '.join(CHOICES)}, got {choice!r}")
-        if dimension not in DIMENSIONS:
-            raise InputError(f"dimension must be one of {', '.join(DIMENSIONS)}, got {dimension!r}")
+        if dimension not in JUDGMENT_DIMENSIONS:
+            raise InputError(f"dimension must be one of {', '.join(JUDGMENT_DIMENSIONS)}, got {dimension!r}")
         reply_a, reply_b = int(reply_a), int(reply_b)
         if reply_a == reply_b:
             raise InputError("a judgment compares two different replies")
@@ -265,8 +263,6 @@ class Store:
 
     def add_accepted_edit(self, annotator: str, case_id: int, proposed_reply_id: int, text: str) -> int:
         """Store the clinician's accepted text as a reply (kind "accepted") preferred over the proposed one."""
-        from .inputs import clean_text
-
         proposed = self.reply(proposed_reply_id)
         if proposed["case_id"] != int(case_id):
             raise InputError(f"reply {proposed_reply_id} does not belong to case {case_id}")
@@ -275,7 +271,7 @@ class Store:
 
         def write():
             accepted = self.db["replies"].insert({
-                "case_id": int(case_id), "text": self._clean(text), "kind": "accepted", "model": HUMAN_MODEL,
+                "case_id": int(case_id), "text": self._scrub(text), "kind": "accepted", "model": HUMAN_MODEL,
                 "prompt": proposed["prompt"], "level": proposed["level"], "path": "accepted", "created_at": now(),
             }).last_pk
             return self.db["accepted_edits"].insert({
@@ -295,15 +291,13 @@ class Store:
 
     def _prompt_messages(self, case: dict, replies: list[dict]) -> list[dict]:
         """The chat messages the model sees for these replies: an edit prompt when the case has a draft."""
-        from .prompts import edit_messages, generate_messages
-
         # an accepted text answers the prompt of the reply it was edited from (kept in kind/level of the others)
         replies = [r for r in replies if r["kind"] != "accepted"] or replies
         levels = [r["level"] for r in replies if r.get("level") is not None]
         level = levels[0] if levels else 1
-        patient = self._clean(case["patient"])
+        patient = self._scrub(case["patient"])
         if case.get("draft") and not all(r["kind"] == "generate" for r in replies):
-            return edit_messages(patient, self._clean(case["draft"]), level)
+            return edit_messages(patient, self._scrub(case["draft"]), level)
         return generate_messages(patient, level)
 
     def _all(self) -> tuple[dict, dict]:
@@ -314,8 +308,8 @@ class Store:
 
     def dpo_records(self, dimension: str = "overall") -> list[dict]:
         """Preference pairs: every non-tie judgment on ``dimension``, plus accepted edits (for "overall")."""
-        if dimension not in DIMENSIONS:
-            raise InputError(f"dimension must be one of {', '.join(DIMENSIONS)}, got {dimension!r}")
+        if dimension not in JUDGMENT_DIMENSIONS:
+            raise InputError(f"dimension must be one of {', '.join(JUDGMENT_DIMENSIONS)}, got {dimension!r}")
         cases, replies = self._all()
         pairs: list[tuple[int, int, int]] = []
         for j in self.query("select case_id, reply_a, reply_b, choice from judgments where dimension = ? and "
@@ -328,7 +322,7 @@ class Store:
         out = []
         for case_id, chosen, rejected in pairs:
             c, r = replies[chosen], replies[rejected]
-            chosen_text, rejected_text = self._clean(c["text"]), self._clean(r["text"])
+            chosen_text, rejected_text = self._scrub(c["text"]), self._scrub(r["text"])
             if chosen_text.strip() == rejected_text.strip():
                 continue  # accepted without changes: no preference signal
             out.append({
@@ -356,7 +350,7 @@ class Store:
             out.append({
                 "case_id": reply["case_id"],
                 "prompt": self._prompt_messages(cases[reply["case_id"]], [reply]),
-                "completion": self._clean(reply["text"]),
+                "completion": self._scrub(reply["text"]),
                 "label": label,
             })
         return out
@@ -370,7 +364,7 @@ class Store:
             out.append({
                 "case_id": e["case_id"],
                 "prompt": self._prompt_messages(cases[e["case_id"]], [proposed]),
-                "completion": self._clean(accepted["text"]),
+                "completion": self._scrub(accepted["text"]),
             })
         return out
 

@@ -1,0 +1,146 @@
+"""The compose workflow as a library object, with no widgets: a case is created, the draft edited and a reply
+generated, everything stored, then each reply reviewed (facts, empathy, flags) and its scores stored.
+
+The Compose tab renders the events of :meth:`Session.compose`; the Annotate tab's "write replies" button and any
+script use :meth:`Session.compose_case`, so every stored reply gets the same review. Gradio is not imported here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+
+from ..annotation import cases_lacking_pairs
+from ..backends import Backend, get_backend
+from ..config import Settings
+from ..errors import ModelError
+from ..generation import ReplyResult, edit_reply, generate_reply
+from ..generation.streaming import stream_call
+from ..inputs import clean_text
+from ..models import EMBEDDED_ID, list_models
+from ..prompts import level_number
+from ..store import PHYSICIAN_MODEL, Store
+from .review import ReplyReview, emotion_report, review_reply
+
+
+@dataclass
+class Composed:
+    """One composed case: the stored reply ids, what the model wrote and how each reply was reviewed."""
+
+    case_id: int
+    patient: str
+    draft: str | None
+    emotions: dict
+    ids: dict[str, int] = field(default_factory=dict)  # "case", "original", "edit", "generate" -> row id
+    results: dict[str, ReplyResult] = field(default_factory=dict)
+    reviews: dict[str, ReplyReview] = field(default_factory=dict)
+    review_error: str | None = None  # the replies are stored even when reviewing them failed
+
+    @property
+    def crisis(self) -> bool:
+        return bool(self.emotions.get("crisis"))
+
+
+class Session:
+    """What the app's callbacks share: settings, the store, the models."""
+
+    def __init__(self, settings: Settings, store: Store):
+        self.settings = settings
+        self.store = store
+
+    # --- models -----------------------------------------------------------------------------------------------
+
+    def model_choices(self) -> list[tuple[str, str]]:
+        """(label, id) of every model the picker offers; trained adapters are labelled with their run."""
+        if self.settings.backend != "llama-cpp":
+            return [(f"{self.settings.backend}: {self.settings.model or 'default'}", "default")]
+        runs = {r["adapter_path"]: r for r in self.store.training_runs() if r.get("adapter_path")}
+        choices = []
+        for m in list_models(self.settings.models_dir):
+            label = f"{m.id} — {m.description}"
+            run = runs.get(m.adapter)
+            if run:
+                label += f" ({run['method']} run {run['id']}, {run['status']})"
+            choices.append((label, m.id))
+        if self.settings.model:
+            choices.insert(0, (f"{self.settings.model} (configured)", "default"))
+        return choices or [("default", "default")]
+
+    def backend(self, model_id: str | None) -> Backend:
+        if not model_id or model_id == "default" or (model_id == EMBEDDED_ID and not self.settings.model):
+            return get_backend(self.settings)
+        for m in list_models(self.settings.models_dir):
+            if m.id == model_id:
+                return get_backend(replace(self.settings, model=m.path, adapter=m.adapter))
+        raise ModelError(f"model {model_id!r} is no longer in {self.settings.models_dir}; refresh the model list")
+
+    # --- compose ----------------------------------------------------------------------------------------------
+
+    def compose(self, patient: str, draft: str | None, level: int | str, backend: Backend, *, by: str | None = None,
+                case_id: int | None = None) -> Iterator[tuple[str, object]]:
+        """Yield ("case", Composed) once the case exists, ("text", (kind, partial text)) while the model writes,
+        ("written", (kind, ReplyResult)) per reply, and ("done", Composed) once stored and reviewed."""
+        patient = clean_text(patient, "patient message")
+        draft = clean_text(draft, "physician draft") if (draft or "").strip() else None
+        level = level_number(level)
+        if case_id is None:
+            case_id = self.store.add_case(patient, draft, source="app", meta={"by": by})
+        composed = Composed(case_id, patient, draft, emotion_report(patient), ids={"case": case_id})
+        yield "case", composed
+        jobs = []
+        if draft:
+            jobs.append(("edit", lambda b: edit_reply(patient, draft, level, backend=b)))
+        jobs.append(("generate", lambda b: generate_reply(patient, level, backend=b)))
+        for kind, job in jobs:
+            for event, value in stream_call(job, backend):
+                if event == "text":
+                    yield "text", (kind, value)
+                else:
+                    composed.results[kind] = value
+                    yield "written", (kind, value)
+        self._store_replies(composed)
+        self._review(composed)
+        yield "done", composed
+
+    def compose_case(self, patient: str, draft: str | None, level: int | str, backend: Backend, **kwargs) -> Composed:
+        """:meth:`compose` run to the end."""
+        composed = None
+        for event, value in self.compose(patient, draft, level, backend, **kwargs):
+            if event == "done":
+                composed = value
+        return composed
+
+    def _store_replies(self, composed: Composed) -> None:
+        """Store first, review second: a failing checker never loses what the model wrote."""
+        original = [r["id"] for r in self.store.replies(composed.case_id) if r["kind"] == "original"]
+        if original:
+            composed.ids["original"] = original[0]
+        elif composed.draft:
+            composed.ids["original"] = self.store.add_reply(composed.case_id, composed.draft, kind="original",
+                                                            model=PHYSICIAN_MODEL, prompt="", level=None)
+        for kind, result in composed.results.items():
+            composed.ids[kind] = self.store.add_reply(composed.case_id, result.text, kind=kind, model=result.model,
+                                                      prompt=result.prompt, level=result.level, path=result.path)
+
+    def _review(self, composed: Composed) -> None:
+        try:
+            for kind, result in composed.results.items():
+                review = review_reply(composed.patient, composed.draft, result.text, kind, crisis=composed.crisis)
+                composed.reviews[kind] = review
+                self.store.update_reply(composed.ids[kind], scores=review.scores, fact_report=review.fact_report)
+            if composed.draft:
+                review = review_reply(composed.patient, composed.draft, composed.draft, "original",
+                                      crisis=composed.crisis)
+                composed.reviews["original"] = review
+                self.store.update_reply(composed.ids["original"], scores=review.scores)
+        except Exception as e:  # noqa: BLE001 - the replies are saved; say what failed instead of hiding them
+            composed.review_error = f"{type(e).__name__}: {e}"
+
+    def fill_replies(self, backend: Backend, level: int = 1, limit: int | None = None) -> int:
+        """Write (and review) an edited and a generated reply for cases with fewer than two replies to compare."""
+        done = 0
+        for case_id in cases_lacking_pairs(self.store)[:limit] if limit else cases_lacking_pairs(self.store):
+            case = self.store.case(case_id)
+            self.compose_case(case["patient"], case["draft"], level, backend, case_id=case_id)
+            done += 1
+        return done

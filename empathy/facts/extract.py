@@ -1,0 +1,252 @@
+"""Extraction: the clinical facts of a reply, each with its entities, negation and hedging.
+
+A sentence or clause is a *fact* only when it carries clinical content (a drug, dose, number, test, diagnosis,
+instruction, referral, time frame or reassurance); pure empathy sentences stay out of the fact list. Entities get
+normalised keys (``0.4mg`` and ``0.4 mg`` agree; ``three months`` is ``3 month``; ``twice daily`` is ``2/day``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from ..text import HEDGE, NEGATION, REASSURANCE, WORD, split_sentences
+from .patterns import (
+    ADVICE,
+    CLAUSE_SPLIT,
+    CONDITIONAL,
+    DOSE_UNITS,
+    FLIP,
+    FREQ,
+    GENERIC_CONDITION,
+    GENERIC_CONTACT,
+    INSTRUCTION_RE,
+    MEASURE_UNITS,
+    MED_WORDS,
+    NEG_BEFORE,
+    NUM,
+    PERSIST,
+    STRONG_KINDS,
+    TIMES,
+    dur_unit,
+    norm_num,
+)
+from .vocab import vocabulary
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str  # drug, test, condition, referral, instruction, reassurance, dose, measure, number, duration, frequency, time, finding, symptom
+    key: str  # normalised identity, e.g. "tamsulosin", "0.4 mg", "2/day", "continue"
+    text: str
+    start: int  # offsets in the whole reply
+    end: int
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "key": self.key, "text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Fact:
+    """One atomic clinical statement: a sentence or clause with its entities."""
+
+    text: str
+    start: int
+    end: int
+    entities: list[Entity] = field(default_factory=list)
+    negated: bool = False
+    hedged: bool = False
+    persist: bool = False  # "if it continues" / "if it does not get better": a condition, compared like a negation
+
+    @property
+    def polarity(self) -> tuple[bool, bool]:
+        return self.negated, self.persist
+
+    def keys(self, *kinds: str) -> set[str]:
+        return {e.key for e in self.entities if not kinds or e.kind in kinds}
+
+    def kinds(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for e in self.entities:
+            out.setdefault(e.kind, set()).add(e.key)
+        return out
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end, "negated": self.negated, "hedged": self.hedged,
+                "persist": self.persist,
+                "entities": [e.to_dict() for e in self.entities]}
+
+
+
+def extract_entities(text: str, offset: int = 0) -> list[Entity]:
+    """Every clinical entity in ``text`` with normalised keys and spans (shifted by ``offset``)."""
+    low = text.lower()
+    taken = np.zeros(len(text) + 1, dtype=bool)
+    out: list[Entity] = []
+
+    def add(kind, key, s, e):
+        if taken[s:e].any():
+            return False
+        taken[s:e] = True
+        out.append(Entity(kind, key, text[s:e], s + offset, e + offset))
+        return True
+
+    for m in REASSURANCE.finditer(text):
+        add("reassurance", "reassurance", m.start(), m.end())
+    for rx, key in FREQ:
+        for m in rx.finditer(text):
+            k = key
+            if key == "every":
+                k = f"every {norm_num(m.group(1))} {m.group(2).lower()}"
+            add("frequency", k, m.start(), m.end())
+    # numbers with units (doses, measurements, durations)
+    for m in re.finditer(r"(?<![\w.])(" + NUM + r")(?:\s*|-)(mg/dl|mmol/l|ng/ml|ng/dl|miu/l|u/l|g/dl|mmhg|°f|°c|%|[a-zµ]+)(?![\w/])", low):
+        num, unit = m.group(1), m.group(2)
+        unit_key = None
+        if unit in DOSE_UNITS:
+            kind, unit_key = "dose", DOSE_UNITS[unit]
+        elif unit in MEASURE_UNITS or unit + "s" in MEASURE_UNITS:
+            kind, unit_key = "measure", MEASURE_UNITS.get(unit) or MEASURE_UNITS[unit + "s"]
+        elif dur_unit(unit):
+            kind, unit_key = "duration", dur_unit(unit)
+        if unit_key is None:
+            continue
+        if num in ("a", "an") and kind != "duration":
+            continue
+        add(kind, f"{norm_num(num)} {unit_key}", m.start(), m.end())
+    for m in re.finditer(r"\bhalf an hour\b|\bhalf-hour\b", low):
+        add("duration", "30 minute", m.start(), m.end())
+    for rx, key in TIMES:
+        for m in rx.finditer(text):
+            k = key
+            if key in ("weekday", "date", "clock"):
+                k = m.group(0).lower()
+            add("time", k, m.start(), m.end())
+    for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?)(?![\w.]*\d)", text):
+        add("number", m.group(1) if "/" in m.group(1) else norm_num(m.group(1)), m.start(), m.end())
+    for m in INSTRUCTION_RE.finditer(text):
+        group = m.lastgroup.replace("_", "-")
+        add("instruction", group, m.start(), m.end())
+    if not any(e.kind == "instruction" for e in out):
+        m = ADVICE.search(text)
+        if m:
+            add("instruction", "advice", m.start(), m.end())
+    # "<organ/thing> disease|disorder|failure..." names a diagnosis even when the vocabulary lacks it
+    for m in GENERIC_CONDITION.finditer(text):
+        add("condition", m.group(0).lower(), m.start(), m.end())
+    # vocabulary phrases (longest match first)
+    vocab = vocabulary()
+    words = [(m.group(0).lower().strip("'-"), m.start(), m.end()) for m in WORD.finditer(text)]
+    i = 0
+    while i < len(words):
+        matched = False
+        for n in range(min(vocab.max_words, len(words) - i), 0, -1):
+            phrase = " ".join(w for w, _, _ in words[i:i + n])
+            hit = vocab.phrases.get(phrase)
+            if hit is None and n == 1 and len(phrase) > 4 and phrase.endswith("s"):
+                hit = vocab.phrases.get(phrase[:-1])
+                if hit and hit[0] not in ("drug", "test", "condition", "referral"):
+                    hit = None
+            if hit is None and n == 1 and phrase.endswith("'s"):
+                hit = vocab.phrases.get(phrase[:-2])
+            if hit is not None:
+                kind, key = hit
+                s, e = words[i][1], words[i + n - 1][2]
+                if kind == "condition" and len(phrase) < 4:
+                    hit = None
+                if hit is not None and add(kind, key, s, e):
+                    i += n
+                    matched = True
+                    break
+        if not matched:
+            i += 1
+    out.sort(key=lambda e: e.start)
+    return out
+
+
+
+def _is_clinical(entities: list[Entity], text: str) -> bool:
+    return any(e.kind in STRONG_KINDS for e in entities)
+
+
+def _drop_generic(entities: list[Entity], text: str) -> list[Entity]:
+    """An offer to answer questions is framing, not advice: drop contact instructions that only offer help."""
+    kinds = {e.kind for e in entities}
+    if any(e.kind == "instruction" and e.key == "contact" for e in entities) and GENERIC_CONTACT.search(text):
+        if not kinds & {"drug", "test", "condition", "symptom", "dose", "measure", "number", "duration", "frequency"}:
+            return [e for e in entities if not (e.kind == "instruction" and e.key in ("contact", "schedule"))]
+    return entities
+
+
+def extract_facts(text: str) -> tuple[list[Fact], list[tuple[int, int]]]:
+    """Atomic clinical facts (clauses with clinical content) and the spans of non-clinical sentences."""
+    facts, other = _extract_facts_cached(text)
+    return list(facts), list(other)
+
+
+@lru_cache(maxsize=4096)
+def _extract_facts_cached(text: str) -> tuple[tuple[Fact, ...], tuple[tuple[int, int], ...]]:
+    facts: list[Fact] = []
+    other: list[tuple[int, int]] = []
+    for s, e in split_sentences(text):
+        sentence = text[s:e]
+        ents = _drop_generic(extract_entities(sentence, s), sentence)
+        if not _is_clinical(ents, sentence):
+            other.append((s, e))
+            continue
+        # clause split, keeping only cuts where both sides carry clinical content
+        cuts = [(m.start(), m.end()) for m in CLAUSE_SPLIT.finditer(sentence)]
+        pieces, last = [], 0
+        for cs, ce in cuts:
+            left = (s + last, s + cs)
+            right_ents = [x for x in ents if x.start >= s + ce]
+            left_ents = [x for x in ents if s + last <= x.start < s + cs]
+            conditional = CONDITIONAL.match(text[s + last:s + cs])
+            if _is_clinical(left_ents, "") and _is_clinical(right_ents, "") and not conditional:
+                pieces.append(left)
+                last = ce
+        pieces.append((s + last, e))
+        for ps, pe in pieces:
+            ptext = text[ps:pe].strip(" ,;")
+            ps = text.index(ptext, ps) if ptext else ps
+            pe = ps + len(ptext)
+            pents = _med_actions_need_object([x for x in ents if ps <= x.start < pe], ptext)
+            if not _is_clinical(pents, ptext):
+                continue
+            pents, negated, persist = _polarity(pents, ptext, ps)
+            facts.append(Fact(ptext, ps, pe, pents, negated=negated, hedged=bool(HEDGE.search(ptext)), persist=persist))
+    return tuple(facts), tuple(other)
+
+
+
+
+def _med_actions_need_object(ents: list[Entity], text: str) -> list[Entity]:
+    """"Take", "start", "continue"... are advice only with something to take: "I take this seriously" is not."""
+    if any(e.kind in ("drug", "dose", "test", "frequency") for e in ents) or MED_WORDS.search(text):
+        return ents
+    return [e for e in ents if not (e.kind == "instruction" and e.key in ("take", "start", "continue"))]
+
+
+def _polarity(ents: list[Entity], text: str, offset: int) -> tuple[list[Entity], bool, bool]:
+    """Negation of a fact: "do not take X" becomes a stop instruction; "stop"/"avoid" count as negative;
+    "if it does not get better" and "if it continues" are the same condition, not a negation."""
+    persist = bool(PERSIST.search(text))
+    masked = PERSIST.sub(lambda m: " " * len(m.group(0)), REASSURANCE.sub(lambda m: " " * len(m.group(0)), text))
+    consumed: list[tuple[int, int]] = []
+    out = []
+    for e in ents:
+        if e.kind == "instruction" and e.key in FLIP:
+            before = masked[:e.start - offset]
+            m = NEG_BEFORE.search(before)
+            if m:
+                consumed.append((m.start(), m.end()))
+                e = Entity(e.kind, FLIP[e.key], e.text, e.start, e.end)
+        out.append(e)
+    inside = [(e.start - offset, e.end - offset) for e in out if e.kind == "instruction" and e.key in ("avoid", "stop")]
+    cues = [m for m in NEGATION.finditer(masked) if not any(a <= m.start() < b for a, b in consumed + inside)]
+    negative_action = any(e.kind == "instruction" and e.key in ("stop", "avoid") for e in out)
+    return out, bool(cues) != negative_action, persist
+
