@@ -1,0 +1,179 @@
+"""The fact checker on perturbed real-style physician replies: detection per error type, false alarms per clean type.
+
+Why: the checker was tuned on hand-written pairs (tests/data/facts_pairs.jsonl) where it detects 0.98-1.00 of
+the errors; the ChatDoctor replies are longer, diagnosis-heavy and full of drug and test names no small
+vocabulary knows. The pairs of benchmarks/realworld_perturb.py (written independently of the checker, with a
+blind half of every wording pool) measure how it does there.
+
+For every pair the checker runs as the product runs it (``empathy.facts.check_facts(original, edited)``):
+
+- **detected**: an error pair gets ``needs_review`` (what the product acts on);
+- **typed**: the error pair carries the flag of its own type (swapped_drug: new_medication; changed_diagnosis:
+  new_claim; dropped_sentence: missing_fact; negation: negation_flip; ...);
+- **false alarm**: a clean pair (framing, paraphrase, framed_paraphrase) gets ``needs_review``;
+- **identity**: each original checked against itself (must never need review).
+
+Results per split go to benchmarks/results/realworld_facts.json, per-pair verdicts of the dev split to
+benchmarks/results/realworld_facts_dev_pairs.jsonl. Misses and false alarms are listed for the dev split only:
+checker developers must not see or tune on blind examples.
+
+    python benchmarks/realworld_facts.py                   # dev and blind
+    python benchmarks/realworld_facts.py --split dev --show 5   # print 5 dev misses / false alarms per type
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import realworld_perturb as perturb
+
+RESULTS = perturb.realworld.ROOT / "benchmarks" / "results" / "realworld_facts.json"
+DEV_PAIRS = RESULTS.with_name("realworld_facts_dev_pairs.jsonl")  # per-pair verdicts, dev split only
+EXPECTED_FLAG = {"dropped_sentence": "missing_fact", "negation": "negation_flip", "changed_value": "changed_value",
+                 "swapped_drug": "new_medication", "changed_diagnosis": "new_claim", "added_drug": "new_medication",
+                 "added_test": "new_test", "added_advice": "new_recommendation",
+                 "false_reassurance": "false_reassurance"}
+
+
+@dataclass
+class TypeStats:
+    n: int = 0
+    flagged: int = 0  # needs_review: detection for error types, false alarm for clean ones
+    typed: int = 0
+    flags: Counter = field(default_factory=Counter)
+    by_subtype: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # subtype -> [n, flagged]
+    examples: list = field(default_factory=list)  # misses (errors) or false alarms (clean)
+
+    def summary(self, clean: bool, with_examples: bool) -> dict:
+        out = {"n": self.n, ("false_alarm" if clean else "detected"): round(self.flagged / max(1, self.n), 3)}
+        if not clean:
+            out["typed"] = round(self.typed / max(1, self.n), 3)
+        out["by_subtype"] = {k: {"n": v[0], ("false_alarm" if clean else "detected"): round(v[1] / max(1, v[0]), 3)}
+                             for k, v in sorted(self.by_subtype.items()) if k}
+        out["flags"] = dict(self.flags.most_common())
+        if with_examples:
+            out["examples"] = self.examples
+        return out
+
+
+def evaluate(pairs: list[dict], keep_examples: bool, per_pair: list | None = None) -> dict:
+    from empathy.facts import check_facts, warm
+
+    warm([(p["original"], p["edited"]) for p in pairs])
+    stats: dict[str, TypeStats] = defaultdict(TypeStats)
+    t0 = time.perf_counter()
+    for p in pairs:
+        rep = check_facts(p["original"], p["edited"])
+        st = stats[p["type"]]
+        clean = p["expect"] == "clean"
+        st.n += 1
+        st.flagged += rep.needs_review
+        for sub in set(p.get("subtype", "").split("+")):  # paraphrase: one count per rule family used
+            st.by_subtype[sub][0] += 1
+            st.by_subtype[sub][1] += rep.needs_review
+        for f in rep.flags:
+            st.flags[f] += 1
+        typed = not clean and EXPECTED_FLAG[p["type"]] in rep.flags
+        if per_pair is not None:
+            per_pair.append({"id": p["id"], "type": p["type"], "subtype": p.get("subtype", ""), "expect": p["expect"],
+                             "needs_review": rep.needs_review, "flags": rep.flags, "note": p["note"],
+                             "why": [m.reason for m in rep.missing + rep.changed + rep.unsupported][:4]})
+        st.typed += typed
+        bad = rep.needs_review if clean else not rep.needs_review
+        if keep_examples and (bad or (not clean and not typed)):
+            st.examples.append({"id": p["id"], "note": p["note"], "flags": rep.flags, "needs_review": rep.needs_review,
+                                "why": [m.reason for m in rep.missing + rep.changed + rep.unsupported][:4]})
+    seconds = time.perf_counter() - t0
+    originals = list(dict.fromkeys(p["original"] for p in pairs))
+    identity = sum(check_facts(o, o).needs_review for o in originals)
+    out = {"pairs": len(pairs), "seconds_per_pair": round(seconds / max(1, len(pairs)), 4),
+           "identity_false_alarm": round(identity / max(1, len(originals)), 3), "types": {}}
+    for kind in perturb.TYPES:
+        if kind in stats:
+            out["types"][kind] = stats[kind].summary(kind in perturb.CLEAN_TYPES, keep_examples)
+    errs = [stats[k] for k in perturb.ERROR_TYPES if k in stats]
+    cleans = [stats[k] for k in perturb.CLEAN_TYPES if k in stats]
+    out["detected_all_errors"] = round(sum(s.flagged for s in errs) / max(1, sum(s.n for s in errs)), 3)
+    out["false_alarm_all_clean"] = round(sum(s.flagged for s in cleans) / max(1, sum(s.n for s in cleans)), 3)
+    return out
+
+
+def table(results: dict) -> str:
+    splits = list(results["splits"])
+    head = "| type | " + " | ".join(f"{s} n | {s} detected / typed" for s in splits) + " |"
+    lines = [head, "|" + " --- |" * (1 + 2 * len(splits))]
+    for kind in perturb.TYPES:
+        cells = []
+        for s in splits:
+            t = results["splits"][s]["types"].get(kind)
+            if not t:
+                cells += ["0", "-"]
+            elif kind in perturb.CLEAN_TYPES:
+                cells += [str(t["n"]), f"false alarm {t['false_alarm']:.2f}"]
+            else:
+                cells += [str(t["n"]), f"{t['detected']:.2f} / {t['typed']:.2f}"]
+        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    for label, key in (("all errors detected", "detected_all_errors"), ("all clean: false alarms", "false_alarm_all_clean"),
+                       ("identity (original vs itself): false alarms", "identity_false_alarm")):
+        lines.append(f"| {label} | " + " | ".join(f"{results['splits'][s]['pairs'] if key == 'detected_all_errors' else ''} | "
+                                                   f"{results['splits'][s][key]:.3f}" for s in splits) + " |")
+    subs = []
+    for s in splits:
+        for kind, t in results["splits"][s]["types"].items():
+            for sub, v in t["by_subtype"].items():
+                rate = v.get("detected", v.get("false_alarm"))
+                subs.append(f"{s:5s} {kind:18s} {sub:22s} n={v['n']:3d} {'detected' if 'detected' in v else 'false alarm'} {rate:.2f}")
+    return "\n".join(lines) + "\n\nby subtype:\n" + "\n".join(subs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", choices=("dev", "blind", "both"), default="both")
+    ap.add_argument("--regenerate", action="store_true", help="rebuild the pairs from --data first")
+    ap.add_argument("--data", default=None, help="replies jsonl for --regenerate (default: the shared ChatDoctor file)")
+    ap.add_argument("--show", type=int, default=0, help="print up to N dev misses / false alarms per type")
+    ap.add_argument("--out", default=str(RESULTS))
+    args = ap.parse_args()
+    os.environ.setdefault("EMPATHY_THREADS", "1")
+    try:
+        import torch
+
+        torch.set_num_threads(int(os.environ["EMPATHY_THREADS"]))
+    except ImportError:
+        pass
+    splits = ["dev", "blind"] if args.split == "both" else [args.split]
+    if args.regenerate:
+        replies = perturb.realworld.load(args.data)
+        for s in splits:
+            perturb.write(perturb.make_pairs(replies, s, 120 if s == "dev" else 80), perturb.pairs_path(s))
+    results = {"checker": "empathy.facts.check_facts (rules mode)", "splits": {}}
+    for s in splits:
+        per_pair = [] if s == "dev" else None  # blind: numbers only
+        results["splits"][s] = evaluate(perturb.load_pairs(s), keep_examples=(s == "dev"), per_pair=per_pair)
+        if per_pair is not None:
+            DEV_PAIRS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in per_pair))
+    out = Path(args.out)
+    if out.exists() and args.split != "both":  # keep the other split's numbers
+        old = json.loads(out.read_text())
+        old.get("splits", {}).update(results["splits"])
+        results["splits"] = {k: old["splits"][k] for k in ("dev", "blind") if k in old["splits"]}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1) + "\n")
+    print(table(results))
+    print(f"\nwrote {out}")
+    if args.show and "dev" in results["splits"]:
+        for kind, t in results["splits"]["dev"]["types"].items():
+            for ex in t.get("examples", [])[:args.show]:
+                print(f"[dev {kind}] {ex['id']} flags={ex['flags']} :: {ex['note'][:160]}")
+
+
+if __name__ == "__main__":
+    main()
