@@ -186,7 +186,8 @@ def _overall(old, mechanism_scores: dict[str, float]) -> float:
 
 def medical_check(model: EpitomeModel) -> dict:
     """The shipped model on the project's validation replies, next to the old dimensions, and blends."""
-    from empathy.scoring import _embed, analyze_reply, score_empathy, split_sentences
+    from empathy.scoring import _embed, analyze_reply, score_empathy
+    from empathy.text import split_sentences
 
     rows = [json.loads(line) for line in VALIDATION.read_text().splitlines() if line.strip()]
     levels = np.array([r["level"] for r in rows])
@@ -240,7 +241,8 @@ def medical_check(model: EpitomeModel) -> dict:
 def cpu_ms_per_reply(weights: Path) -> dict:
     """CPU time of loading ``weights`` and of ``predict_embedded`` on the validation replies, sentence embeddings
     precomputed (what the predictor adds to ``score_empathy``, which embeds the sentences anyway)."""
-    from empathy.scoring import _embed, split_sentences
+    from empathy.scoring import _embed
+    from empathy.text import split_sentences
 
     t = time.process_time()
     model = EpitomeModel.load(weights)

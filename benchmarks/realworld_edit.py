@@ -156,7 +156,7 @@ def run(drafts: list[realworld.Reply], levels: list[int], resume: bool) -> None:
     try:
         from empathy import edit_reply
     except ImportError:  # the library is being reorganised; the module path is the fallback
-        from empathy.editing import edit_reply
+        from empathy.generation import edit_reply
     done = set()
     if resume and OUT.exists():
         done = {(r["id"], r["level"]) for r in realworld.read_jsonl(OUT)}

@@ -43,6 +43,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .embeddings import embed
+from .text import split_sentences
+
 MECHANISMS = ("emotional_reactions", "interpretations", "explorations")
 CSV_FILES = {
     "emotional_reactions": "emotional-reactions.csv",
@@ -249,8 +252,6 @@ def predict(seeker: str, reply: str) -> EpitomeScores:
 
 def predict_batch(pairs: Sequence[tuple[str, str]]) -> list[EpitomeScores]:
     """Scores for many (seeker, reply) pairs, embedding all their sentences in one batch."""
-    from .scoring import split_sentences
-
     replies = [reply or "" for _, reply in pairs]
     spans = [split_sentences(r) for r in replies]
     embeddings = _embed([r[s:e] for r, sp in zip(replies, spans) for s, e in sp])
@@ -262,19 +263,10 @@ def predict_batch(pairs: Sequence[tuple[str, str]]) -> list[EpitomeScores]:
 
 
 def _embed(texts: list[str]) -> np.ndarray:
-    """Unit-normalised MiniLM embeddings, encoded on at most two threads (the CPU is shared)."""
+    """Unit-normalised MiniLM embeddings (the shared cache of :mod:`empathy.embeddings`)."""
     if not texts:
         return np.zeros((0, EMBED_DIM), dtype=np.float32)
-    import torch
-
-    from .embeddings import embed_batch
-
-    old = torch.get_num_threads()
-    torch.set_num_threads(min(old, 2))
-    try:
-        return embed_batch(texts)
-    finally:
-        torch.set_num_threads(old)
+    return embed(texts)
 
 
 # ---------------------------------------------------------------- training data
@@ -326,8 +318,6 @@ def _sentence_targets(reply: str, spans: list[tuple[int, int]], rationales: str)
 
 def load_examples(data_dir: Path) -> list[EpitomeExample]:
     """The three CSVs joined on their row order (they list the same pairs in the same order)."""
-    from .scoring import split_sentences
-
     tables = {}
     for mechanism, name in CSV_FILES.items():
         with open(Path(data_dir) / name, newline="", encoding="utf-8") as f:

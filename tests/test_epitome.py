@@ -80,12 +80,12 @@ def test_spans_mark_the_sentence_that_carries_the_mechanism():
 
 
 def test_precomputed_embeddings_give_the_same_scores_and_empty_replies_score_zero():
-    from empathy.embeddings import embed_batch
-    from empathy.scoring import split_sentences
+    from empathy.embeddings import embed
+    from empathy.text import split_sentences
 
     reply = "I'm sorry this has been so hard. Have you been able to sleep at all?"
     spans = split_sentences(reply)
-    given = epitome.predict_embedded(reply, spans, embed_batch([reply[s:e] for s, e in spans]))
+    given = epitome.predict_embedded(reply, spans, embed([reply[s:e] for s, e in spans]))
     direct = epitome.predict(SEEKER, reply)
     assert _numbers(given) == pytest.approx(_numbers(direct), abs=1e-3)
     assert [s.span for s in given.sentences] == [s.span for s in direct.sentences] == spans

@@ -102,27 +102,39 @@ def _attempt(path: str, text: str, report) -> dict:
             "clean": _is_clean(report)}
 
 
+def _refusal(report) -> str:
+    """Why a model edit was not shown, in a few words."""
+    problems = [f for f in report.flags if f != "short_original"]
+    return ", ".join(problems).replace("_", " ") if problems else "not warmer than the draft"
+
+
 def _review_flags(report) -> list[str]:
     return [f for f in report.flags if f != "short_original"] + (["short_original"] if "short_original" in report.flags else [])
 
 
 def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "refined", *, backend: Backend | None = None,
                seed: int | None = 0, temperature: float | None = None, verify: bool = True, retries: int = 1,
-               candidates: int = 3, on_text: Callable[[str], None] | None = None) -> ReplyResult:
+               candidates: int = 3, on_text: Callable[[str], None] | None = None,
+               on_progress: Callable[[str], None] | None = None) -> ReplyResult:
     """The physician's draft edited for empathy at ``level`` (0 none ... 3 extreme), checked and repaired.
 
     With ``verify`` (the default) the result keeps every fact of the draft and adds no clinical
-    content, or it carries ``needs_review``; ``path`` says which route produced it.
+    content, or it carries ``needs_review``; ``path`` says which route produced it. ``on_progress`` receives a
+    line for people ("First try: checking the facts") at each step; ``on_text`` the raw text of the first try as
+    the model writes it (unchecked: for comparisons, never for a view that shows replies as safe).
     """
+    progress = on_progress or (lambda message: None)
     patient = clean_text(patient, "patient message")
     draft = clean_text(draft, "physician draft")
     level = level_number(level)
     backend = backend or get_backend(Settings.from_env())
     emotions = [e for e in framing_emotions(patient) if e != "none"] or None
+    progress("First try: the model is editing the draft")
     first = edit_once(patient, draft, level, prompt, backend=backend, seed=seed, temperature=temperature,
                       emotions=emotions, on_text=on_text)
     if not verify:
         return first
+    progress("First try: checking the facts")
     report = check_facts(draft, first.text)
     attempts = [_attempt("first-try", first.text, report)]
     result, path = first, "first-try"
@@ -134,6 +146,7 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
     while not ok and tries < retries:
         tries += 1
         must_keep = [f.text for f in report.original_facts] if report.original_facts else None
+        progress(f"Retry {tries}: the first try was refused ({_refusal(report)}); asking again with the facts to keep")
         retry = edit_once(patient, draft, level, prompt, backend=backend, seed=(seed or 0) + 1000 * tries,
                           temperature=temperature, emotions=emotions, must_keep=must_keep)
         total += retry.seconds
@@ -145,6 +158,7 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
             result, path, ok = retry, "retry", True
             break
     if not ok:
+        progress("Framing: keeping your draft word for word and writing sentences around it")
         framed = framed_edit(patient, draft, level, backend=backend, seed=seed or 0, candidates=candidates,
                              emotions=emotions)
         total += framed.seconds
