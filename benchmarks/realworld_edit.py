@@ -223,7 +223,13 @@ def summarize(rows: list[dict]) -> dict:
             "seconds_p50": round(statistics.median(r["seconds"] for r in lr), 2)}
     if LABELS.exists():
         labels = realworld.read_jsonl(LABELS)
-        out["hand_labels"] = {"n": len(labels), "counts": dict(Counter(lab["label"] for lab in labels).most_common())}
+        voice = {"patient_voice", "third_person", "vocative", "quote", "meta_talk"}
+        out["hand_labels"] = {
+            "n": len(labels), "counts": dict(Counter(lab["label"] for lab in labels).most_common()),
+            "ok_share": round(sum(lab["label"] == "ok" for lab in labels) / len(labels), 3),
+            "wrong_voice_share": round(sum(bool(voice & {lab["label"], *lab.get("also", [])}) for lab in labels) / len(labels), 3),
+            "lost_fact": sum("lost_fact" in {lab["label"], *lab.get("also", [])} for lab in labels),
+            "new_fact": sum("new_fact" in {lab["label"], *lab.get("also", [])} for lab in labels)}
     return out
 
 
