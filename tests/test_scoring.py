@@ -153,12 +153,12 @@ def test_shipped_weights_match_the_training_sentences():
     """The weights in empathy/data were fitted on the current sentences; refitting gives the same classifier."""
     import numpy as np
 
-    from empathy.scoring import LABELS, _Classifier, _embed
+    from empathy.scoring import LABELS, SentenceClassifier, embed_sentences
 
-    shipped = _Classifier.load()
+    shipped = SentenceClassifier.load()
     assert shipped is not None, "empathy/data/scoring_weights.json is stale: run python -m empathy.scoring"
-    refit = _Classifier.fit()
-    X = _embed([r["reply"] for r in _rows()[:40]])
+    refit = SentenceClassifier.fit()
+    X = embed_sentences([r["reply"] for r in _rows()[:40]])
     a, b = shipped.predict(X), refit.predict(X)
     assert a.shape == (40, len(LABELS))
     assert np.abs(a - b).max() < 0.02
