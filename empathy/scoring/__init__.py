@@ -27,10 +27,12 @@ from .score import (
     DUPLICATE_SIMILARITY,
     EMPTY_CREDIT,
     FALSE_REASSURANCE_FACTOR,
+    MECHANISM_CUE,
     WEIGHTS,
     DimensionScore,
     EmpathyScore,
     SentenceAnalysis,
+    analyze_embedded,
     analyze_reply,
     mechanism_scores,
     preload,
@@ -40,7 +42,7 @@ from .score import (
 
 __all__ = [
     "CARRY", "DATA", "DUPLICATE_SIMILARITY", "EMPATHY_DIMENSIONS", "EMPTY_CREDIT", "FALSE_REASSURANCE_FACTOR", "LABELS",
-    "MECHANISMS", "WEIGHTS", "WEIGHTS_FILE", "DimensionScore", "EmpathyScore", "SentenceAnalysis", "SentenceClassifier",
-    "analyze_reply", "embed_sentences", "lexical", "load_training_sentences", "mechanism_scores", "preload",
-    "score_empathy", "training_sha256", "warm_up",
+    "MECHANISM_CUE", "MECHANISMS", "WEIGHTS", "WEIGHTS_FILE", "DimensionScore", "EmpathyScore", "SentenceAnalysis",
+    "SentenceClassifier", "analyze_embedded", "analyze_reply", "embed_sentences", "lexical", "load_training_sentences",
+    "mechanism_scores", "preload", "score_empathy", "training_sha256", "warm_up",
 ]

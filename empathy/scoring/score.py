@@ -159,10 +159,10 @@ def analyze_embedded(spans: list[tuple[int, int]], sentences: list[str], S: np.n
     return out
 
 
-def mechanism_scores(sentences: list[SentenceAnalysis], model: epitome.EpitomeModel | None = None
-                     ) -> dict[str, DimensionScore]:
+def mechanism_scores(sentences: list[SentenceAnalysis], model: epitome.EpitomeModel | None = None,
+                     cue_weight: float = MECHANISM_CUE) -> dict[str, DimensionScore]:
     """The EPITOME model's reply-level probability of each mechanism, read without stock phrases and repeats, raised
-    by the mechanism's lexical cues (``MECHANISM_CUE``).
+    by the mechanism's lexical cues (``cue_weight``; benchmarks compare other weights and EPITOME ``model``s).
 
     Spans: the kept sentences whose own probability reaches ``CARRY`` and that no sibling dimension claims more
     strongly (``SIBLING``); the most likely one when the reply carries the mechanism but no sentence is left.
@@ -184,7 +184,7 @@ def mechanism_scores(sentences: list[SentenceAnalysis], model: epitome.EpitomeMo
     scores = (model or epitome.get_model()).predict_embedded(text, spans, embeddings)
     for m in MECHANISMS:
         cue = max(lexical(a.text)[m] for a in kept)
-        p = 1.0 - (1.0 - scores.probability(m)) * (1.0 - MECHANISM_CUE * cue)
+        p = 1.0 - (1.0 - scores.probability(m)) * (1.0 - cue_weight * cue)
         sibling = SIBLING.get(m)
         carried = [a.span for a in kept if a.probs[m] >= CARRY and not (sibling and a.probs[sibling] > a.probs[m])]
         if p >= CARRY and not carried:
