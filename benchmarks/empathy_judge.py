@@ -163,14 +163,25 @@ def _patients_of_verified_editing() -> dict[str, str]:
 
 
 def read_edits(path: Path) -> list[dict]:
-    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The edits of a JSONL file; a line that is not an object with a draft and a text is an error (ValueError)."""
+    rows = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{path}: line {n} is not JSON ({e.msg})") from None
+            if not isinstance(rows[-1], dict):
+                raise ValueError(f"{path}: line {n} is not a JSON object")
     if any("patient" not in r for r in rows):
         patients = _patients_of_verified_editing()
         for r in rows:
             r.setdefault("patient", patients.get(r.get("id"), ""))
-    bad = [i for i, r in enumerate(rows) if not isinstance(r.get("draft"), str) or not isinstance(r.get("text"), str)]
+    bad = [i + 1 for i, r in enumerate(rows) if not isinstance(r.get("draft"), str) or not isinstance(r.get("text"), str)]
     if bad:
-        raise ValueError(f"{path}: lines {bad[:5]} lack a draft or a text")
+        raise ValueError(f"{path}: edits {bad[:5]} lack a draft or a text")
+    if not rows:
+        raise ValueError(f"{path}: no edits")
     return rows
 
 
@@ -241,13 +252,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.files and not args.check:
         parser.error("name a JSONL of edits, or --check")
+    try:
+        edits = {path: read_edits(path) for path in args.files}
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     out: dict = {}
     if args.check:
         out["judge_check"] = check()
         print(json.dumps(out["judge_check"], indent=1))
     summaries = []
-    for path in args.files:
-        summary, gains = summarize(path, read_edits(path))
+    for path, rows in edits.items():
+        summary, gains = summarize(path, rows)
         summaries.append(asdict(summary))
         print(f"{path}: {summary.edits} edits, more empathic than the draft {summary.more_empathic:.1%} "
               f"(by > {MARGIN}: {summary.more_empathic_by_margin:.1%}), mean gain {summary.mean_gain:+.4f} "

@@ -11,14 +11,15 @@ level, traps), in this order:
 1. Blind split: 20 % of the seeker posts (grouped by sp_id, stratified by the three labels, seed BLIND_SEED),
    set aside before any tuning by the first EPITOME helper; their sp_ids are in the results. Not used to choose.
 2. Dev: grouped 5-fold CV on the other 80 % for each training choice (EPITOME alone; with the medical replies
-   built from empathy/data/scoring_sentences.tsv at weight 1 (shipped) or 3) and each way of reading a reply:
+   built from empathy/data/scoring_sentences.tsv at weight 0.5 (shipped) or 1) and each way of reading a reply:
    ``shipped`` (stock phrases and repeats left out, lexical cues at MECHANISM_CUE), ``no_mask``, ``no_cues``,
    ``cues_0.3`` / ``cues_0.8``, ``sentence_pooling`` (noisy-OR of the kept sentences' probabilities instead of the
    reply-level model), and the old scorer (``old``: the sentence classifier's mechanism columns with the old credit
    rules, re-implemented here, as the scorer before this change computed them). Every training choice is also fitted
    on all of dev and scored on the validation set.
-3. Blind: the shipped choice fitted on dev, scored once on the blind 20 %, beside the old scorer and a keyword
-   baseline, and the EPITOME-only predictor as first shipped (for comparison, not for choosing).
+3. Blind: the shipped choice fitted on dev, scored on the blind 20 %, beside the old scorer, a keyword baseline,
+   the EPITOME-only predictor as first shipped, and every training choice (for comparison, never for choosing;
+   the medical weight 1 was measured here first, and the weight then lowered to 0.5 on dev CV alone).
 4. Refit on all 2,251 pairs + the medical replies and write the shipped weights (``empathy.epitome.fit``).
 5. The shipped scorer itself: ``score_empathy`` on the validation set, on 40 EPITOME pairs (it must agree with the
    path measured above), what stock openers and the framing bank's sentences add to curt drafts, and the CPU time
@@ -59,8 +60,8 @@ from empathy.sentence_labels import load_training_sentences
 BLIND_SEED, CV_SEED, FOLDS = 20251122, 1, 5
 RESULTS = ROOT / "benchmarks" / "results" / "epitome_scoring.json"
 VALIDATION = ROOT / "tests" / "data" / "scoring_validation.jsonl"
-TRAINING = {"epitome_only": None, "medical_w1": 1.0, "medical_w3": 3.0}
-SHIPPED_TRAINING = "medical_w1"
+TRAINING = {"epitome_only": None, "medical_w0.5": 0.5, "medical_w1": 1.0}
+SHIPPED_TRAINING = "medical_w0.5"
 assert TRAINING[SHIPPED_TRAINING] == epitome.MEDICAL_WEIGHT
 READINGS = ("shipped", "no_mask", "no_cues", "cues_0.3", "cues_0.8", "sentence_pooling")
 
@@ -358,7 +359,7 @@ def main() -> dict:
     def rows_of(scores, idx):
         return {m: scores[m][idx] for m in MECHANISMS}
 
-    dev_cv, validation = {}, {}
+    dev_cv, validation, models = {}, {}, {}
     for name, extra in extras.items():
         print(f"dev CV: {name}", flush=True)
         cv = cross_validate(dev, vectors, extra)
@@ -368,10 +369,7 @@ def main() -> dict:
         validation[name] = validation_check(model, rows, vectors, base_scores, patient_vectors)
         print(f"  validation overall AUC {validation[name]['shipped']['auc_level_ge_2']}, "
               f"Spearman {validation[name]['shipped']['spearman']}", flush=True)
-        if name == SHIPPED_TRAINING:
-            blind_model = model
-        if name == "epitome_only":
-            first_model = model
+        models[name] = model
 
     print("blind: fit on dev, score the blind 20 % once", flush=True)
 
@@ -386,9 +384,13 @@ def main() -> dict:
         emb = np.stack([vectors[ex.reply[s:e]] for s, e in ex.spans])
         return first_model.predict_embedded(ex.reply, ex.spans, emb)
 
+    first_model = models["epitome_only"]
     first = [first_predictor(ex) for ex in blind]
     blind_results = {
-        "new_scorer": evaluate(blind, blind_scores(blind_model, "shipped")),
+        "new_scorer": evaluate(blind, blind_scores(models[SHIPPED_TRAINING], "shipped")),
+        # Every training choice, reported and not chosen by: medical_w1 was measured here first (ER 0.848), then
+        # the weight was lowered to 0.5 on dev CV alone.
+        "new_scorer_by_training": {name: evaluate(blind, blind_scores(m, "shipped")) for name, m in models.items()},
         "old_scorer": evaluate(blind, rows_of(old, blind_idx)),
         "keywords": evaluate(blind, rows_of(keywords, blind_idx)),
         "epitome_only_predictor_as_first_shipped": evaluate(blind, {m: np.array([f.probability(m) for f in first])
@@ -439,7 +441,7 @@ if __name__ == "__main__":
                                        "per_mechanism_auc": {m: x["auc"] for m, x in v["shipped"]["per_mechanism"].items()}}
                                    for k, v in res["dev_cv"]["by_training_and_reading"].items()},
         "blind": {k: {"mean_auc": v["mean_auc"], "per_mechanism_auc": {m: x["auc"] for m, x in v["per_mechanism"].items()}}
-                  for k, v in res["blind"].items()},
+                  for k, v in res["blind"].items() if "mean_auc" in v},
         "validation_shipped": res.get("shipped_scorer", {}).get("validation"),
         "weights_reproduced": res["shipped_weights"]["identical_to_the_weights_before_this_run"],
     }
