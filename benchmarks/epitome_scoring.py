@@ -96,7 +96,7 @@ def evaluate(examples: list[EpitomeExample], scores: dict[str, np.ndarray]) -> d
 
 def blind_split(examples: list[EpitomeExample]) -> tuple[list[int], list[int]]:
     """(dev, blind) row indices: the first of five grouped, stratified folds is the blind part."""
-    dev, blind = epitome._grouped_folds(examples, FOLDS, BLIND_SEED)[0]
+    dev, blind = epitome.grouped_folds(examples, FOLDS, BLIND_SEED)[0]
     return sorted(dev.tolist()), sorted(blind.tolist())
 
 
@@ -193,7 +193,7 @@ def embed_missing(vectors: dict[str, np.ndarray], texts) -> None:
 def cross_validate(dev: list[EpitomeExample], vectors, extra: list[EpitomeExample]) -> dict[str, dict[str, np.ndarray]]:
     """Out-of-fold mechanism scores of every reading for ``dev`` (grouped 5-fold; ``extra`` in every training fold)."""
     scores = {r: {m: np.zeros(len(dev)) for m in MECHANISMS} for r in READINGS}
-    for k, (train, test) in enumerate(epitome._grouped_folds(dev, FOLDS, CV_SEED)):
+    for k, (train, test) in enumerate(epitome.grouped_folds(dev, FOLDS, CV_SEED)):
         model = epitome.fit_model([dev[i] for i in train] + extra, vectors)
         for i in test:
             analysis = analysis_of(dev[i].reply, dev[i].spans, vectors, model)
@@ -270,7 +270,7 @@ def shipped_checks(examples: list[EpitomeExample], rows: list[dict]) -> dict:
     """``score_empathy`` as shipped: validation set, agreement with the measured path, stock phrases, CPU time."""
     from empathy.generation.framing import CLOSERS, OPENERS, VALIDATIONS
 
-    epitome._model = None  # reload the weights just written
+    epitome.reset_model()  # read the weights just written
     model = epitome.get_model()
     sc.preload([(r["patient"], r["reply"]) for r in rows])
     scored = [sc.score_empathy(r["patient"], r["reply"]) for r in rows]
