@@ -13,7 +13,7 @@ themselves:
 * other medical data: ``benchmarks/data/judge_medical_sentences.tsv`` (written for the judge alone, levels 0-2),
   not ``empathy/data/scoring_sentences.tsv``; EPITOME (all 2,251 pairs, all three mechanisms) is shared, as it is
   the only human-labelled empathy data we have;
-* one model family: plain logistic regressions, fitted at start (about half a minute), deterministic.
+* one model family: plain logistic regressions, fitted at start (seconds), deterministic.
 
 The judge's score of a reply is the mean of five probabilities: an annotator marking each EPITOME mechanism
 (emotional reactions, interpretations, explorations) present, and the medical model's P(level >= 1) and
