@@ -103,7 +103,7 @@ EMOTION = _stems("""
 sorry worry worried worries worrying concerned scare scared scary afraid fear fears fearful frighten frightened
 frightening terrify terrified terrifying anxious nervous stressed stressful upset upsetting unsettle unsettled
 unsettling overwhelm overwhelmed overwhelming frustrate frustrated frustrating frustration hard tough rough
-challenging exhausting draining sad sadness heartbreaking lonely embarrass embarrassed embarrassing
+challenging exhausting draining sad sadness heartbreaking proud lonely embarrass embarrassed embarrassing
 embarrassment shame ashamed distressed distressing confusing struggle struggling struggled cope coping feel
 feels feeling feelings emotion emotions understandable understandably understood imagine appreciate
 appreciated thank grateful glad relieved trust trusting courage brave easy uneasy weigh weighing burden valid
@@ -114,17 +114,17 @@ reasonable legitimate empathize sympathize alone own isolated isolating hope hop
 # in "difficulty breathing").
 _EMOTION_ADJ = (r"worried|scared|anxious|overwhelmed|frustrated|alone|lost|sad|down|upset|nervous|uneasy|uncertain|"
                 r"unsure|confused|helpless|hopeless|afraid|frightened|embarrassed|ashamed|discouraged|concerned|stressed|"
-                r"isolated|vulnerable|this way|like this|that way")
+                r"isolated|vulnerable|this way|like this|that way|the same(?: way)?")
 _EMOTION_CUE = re.compile(
     r"\b(?:sorry|worr(?:y|ied|ies|ying)|scared|scary|afraid|frighten(?:ed|ing)|terrif(?:ied|ying)|anxious|nervous|"
     r"stress(?:ful|ed)|upsetting|unsettl(?:ed|ing)|overwhelm(?:ed|ing)|frustrat(?:ed|ing|ion)|heartbreaking|lonely|"
     r"embarrass(?:ed|ing|ment)|ashamed|shame|distress(?:ed|ing)|understand(?:able|ably)?|understood|hear|heard|imagine|"
-    r"appreciate|thank(?:s| you)|grateful|glad|relieved|trust(?:ing)?|courage|brave|valid|hope|hoping|wish(?:ing)?|"
+    r"appreciate|thank(?:s| you)|grateful|glad|proud|relieved|trust(?:ing)?|courage|brave|valid|hope|hoping|hopefully|wish(?:ing)?|"
     r"empathi[sz]e|sympathi[sz]e|concerned|uneasy|alone|on your own|by yourself)\b"
     r"|\b(?:is|are|was|were|be|been|being|'s|'re|isn't|aren't|wasn't|sounds?|sounded|seems?|must be|can be)"
     r"(?:\s+(?:not|so|very|really|quite|incredibly|truly|understandably|such|a|an|bit|lot|little|particularly|"
     r"especially|extremely|pretty|terribly|completely|totally))*\s+(?:hard|difficult|tough|rough|challenging|exhausting|"
-    r"draining|confusing|easy|a lot)\b"
+    r"draining|confusing|easy|a lot|uncomfortable|miserable|awful|terrible|horrible|unpleasant)\b"
     r"|\b(?:hard|difficult|tough|rough|challenging|stressful|scary|frightening|worrying|upsetting|confusing) "
     r"(?:time|stretch|period|few \w+|situation|experience|road|journey|thing|day|week|month|year|moment)s?\b"
     r"|\bfeel(?:s|ing)?\s+(?:\w+\s+){0,2}(?:" + _EMOTION_ADJ + r")\b"
@@ -143,15 +143,16 @@ _NOT_LINK = frozenset("""have has had having diagnosed suffering cause caused ca
 indicates mean means lead leads not no""".split())
 # Words before a concern named first that would make it a claim instead ("you may have X can be ...").
 _NOT_LEAD = frozenset("""have has had having is are was were be been may might could can will would should must likely
-probably possibly diagnosed suffering cause caused causes show shows confirm confirms indicate indicates mean means
-not no""".split())
+probably possibly diagnosed suffering cause caused causes show shows confirm confirms indicate indicates mean
+means""".split())
 # Support, offers and conversation: words that carry no clinical content in framing.
 SUPPORT = _stems("""
 here support supporting supported together through step steps along team side question questions ask
 asking asked anything mind reach reaching message messages touch hesitate free know knowing knew listen talk
 talking help tell telling told share sharing shared mention mentioned describe described describing explain
 express put word words open openly honest honestly remember realize wonder want journey moment time
-patience patient reach everything day there deal dealing dealt stay staying figure matter matters
+patience patient reach everything day there deal dealing dealt stay staying figure matter matters answer
+answers family families friend friends loved partner
 """)
 # Words of clinical claims: a feeling clause that also says one of these is a statement, not framing.
 CLAIM = _stems("""
@@ -175,13 +176,13 @@ _COGNITION_IMPERATIVE = frozenset("know remember understand realize note".split(
 _OFFER = re.compile(
     r"\b(?:feel free|(?:do not|don't) hesitate|let (?:me|us) know|reach out|get (?:back )?in touch|"
     r"(?:contact|message|call|ask|asking|write to|tell|email) (?:me|us|our (?:office|team))|write back|"
-    r"here (?:for|to (?:help|support|answer|listen))|(?:send|drop) (?:me|us) a (?:message|note|line)|"
+    r"here (?:for|to (?:help|support|answer|listen)|whenever|any ?time|if you)|(?:send|drop) (?:me|us) a (?:message|note|line)|"
     r"any (?:other |more |further )?questions?|ask (?:me )?anything)\b", re.I)
 _GENERIC_OBJECT = re.compile(r"\b(?:questions?|concerns?|anything|any ?time|whenever|worries|need (?:anything|help|to talk|support)|"
                              r"want to talk|unclear|on your mind)\b", re.I)
 _CLOSING = re.compile(r"^\W*(?:please\s+)?(?:take care|hang in there|all the best|(?:best|warm|warmest|kind) (?:wishes|regards)|"
                       r"regards|sincerely|warmly|be well|stay strong|"
-                      r"wishing you (?:well|the best|a speedy recovery)|get well soon|good luck)\W*$", re.I)
+                      r"wishing you (?:well|the best|a speedy recovery)|get well soon|(?:good|best of) luck)\W*$", re.I)
 _IMPERATIVE_LEAD = re.compile(r"^\W*(?:(?:please|also|and|so|just|then|now|but|meanwhile|first|finally)\b[\s,]*)*"
                               r"(?P<verb>[a-z][a-z']*)(?P<rest>.*)$", re.I | re.S)
 _VALIDATION = re.compile(
@@ -198,7 +199,8 @@ _FEELING_STATE = re.compile(r"\bfeel(?:s|ing)? (?:so |very |really |a bit |a lit
                             r"questions?|point) to (?:ask|raise|bring up|wonder|mention)(?: about)?\b|"
                             r"\b(?:good|great|important|fair|excellent|reasonable|valid) questions?\b|"
                             r"\b(?:questions?|concerns?|feelings?|worries|emotions?|fears?) (?:are|is) (?:\w+ )?(?:important|valid|"
-                            r"understandable|reasonable|natural|normal|legitimate|welcome)\b", re.I)
+                            r"understandable|reasonable|natural|normal|legitimate|welcome)\b|"
+                            r"\b(?:be|being) (?:as )?(?:clear|honest|open|transparent|upfront|available)(?: with you)?(?: as (?:I|we) can)?", re.I)
 
 
 def _feeling(text: str) -> str:
@@ -242,8 +244,10 @@ def concern_slot(text: str, start: int, end: int) -> bool:
         elif m.start() >= end:
             lead = [w.lower() for w in words(text[:start])]
             between = [w.lower() for w in words(text[end:m.start()])]
-            if (not set(lead) & _NOT_LEAD and not set(between) & _NOT_LINK and len(between) <= 6
-                    and sum(w not in _LINK for w in between) <= 2):
+            between = [w for i, w in enumerate(between) if not (w in ("has", "have", "had")
+                                                                and between[i + 1:i + 2] in (["you"], ["been"]))]
+            if (not set(lead) & _NOT_LEAD and not set(between) & _NOT_LINK and len(between) <= 7
+                    and sum(w not in _LINK for w in between) <= 4):
                 return True
     return False
 
@@ -279,6 +283,8 @@ def is_framing(text: str, concern_only: bool) -> bool:
     ``concern_only``: every entity of the clause is one the patient may have named (a condition, symptom or
     medical term), so it may stand as the object of a feeling ("It makes sense to feel concerned about seizures").
     """
+    if not concern_only:
+        return False
     kind = imperative(text)
     if kind in ("offer", "closing"):
         return True
@@ -286,12 +292,16 @@ def is_framing(text: str, concern_only: bool) -> bool:
         return False
     rest = residue(text)
     if not rest:
-        return concern_only or kind == "cognition"
-    if kind == "cognition" or not concern_only or not has_emotion(text):
+        return True
+    if kind == "cognition" or not has_emotion(text):
         return False
-    if rest & CLAIM:
-        return False
-    return True
+    claims = CLAIM - _WISHED if _WISH.search(text) else CLAIM
+    return not rest & claims
+
+
+# A wish ("I hope things get better soon") is not a prognosis.
+_WISH = re.compile(r"\b(?:hope|hoping|hopefully|wish|wishing)\b", re.I)
+_WISHED = _stems("good bad improve recover recovery heal")
 
 
 _NEG_CUE = re.compile(NEGATION.pattern + r"|\b(?:stop(?:s|ped|ping)?|avoid(?:s|ed|ing)?|discontinu\w*|quit|refrain\w*|"

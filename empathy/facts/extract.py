@@ -27,6 +27,7 @@ from .patterns import (
     FREQ,
     GENERIC_CONDITION,
     GENERIC_CONTACT,
+    GENERIC_TEST,
     INSTRUCTION_RE,
     MEASURE_UNITS,
     MED_WORDS,
@@ -89,6 +90,13 @@ class Fact:
 
 
 
+def vocab_hit(phrase: str) -> bool:
+    """Is ``phrase`` (or its last word) a vocabulary entry? Then the vocabulary names it with its canonical key."""
+    phrases = vocabulary().phrases
+    low = phrase.lower()
+    return low in phrases or low.rstrip("s") in phrases
+
+
 def extract_entities(text: str, offset: int = 0) -> list[Entity]:
     """Every clinical entity in ``text`` with normalised keys and spans (shifted by ``offset``)."""
     low = text.lower()
@@ -120,8 +128,8 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
             kind, unit_key = "measure", MEASURE_UNITS.get(unit) or MEASURE_UNITS[unit + "s"]
         elif dur_unit(unit):
             kind, unit_key = "duration", dur_unit(unit)
-        if unit_key is None:
-            continue
+        if unit_key is None or (unit_key == "step" and not num[:1].isdigit()):
+            continue  # "one step at a time" is no step count
         if num in ("a", "an") and kind != "duration":
             continue
         add(kind, f"{norm_num(num)} {unit_key}", m.start(), m.end())
@@ -147,6 +155,9 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
     # "<organ/thing> disease|disorder|failure..." names a diagnosis even when the vocabulary lacks it
     for m in GENERIC_CONDITION.finditer(text):
         add("condition", m.group(0).lower(), m.start(), m.end())
+    for m in GENERIC_TEST.finditer(text):
+        if not vocab_hit(m.group(0)):
+            add("test", term_key(m.group(0)), m.start(), m.end())
     # vocabulary phrases (longest match first)
     vocab = vocabulary()
     words = [(m.group(0).lower().strip("'-"), m.start(), m.end()) for m in WORD.finditer(text)]
@@ -173,26 +184,29 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
                     break
         if not matched:
             i += 1
-    _add_terms(text, words, vocab.terms, add)
+    _add_terms(text, words, vocab.terms, add, out)
     out.sort(key=lambda e: e.start)
     return out
 
 
 _MED_CONTEXT = re.compile(r"\b(?:take|taking|start|starting|prescrib\w*|medications?|medicines?|drugs?|dose of|course of|"
-                          r"tablets?|pills?|capsules?|antibiotics?|cream|ointment)\b", re.I)
+                          r"tablets?|pills?|capsules?|antibiotics?|cream|ointment|drops)\b", re.I)
+_DRUG_LEAD = re.compile(r"\b(?:take|taking|start|starting|prescribe|prescribing|add|adding|give|giving|use|using|try|trying|"
+                        r"switch(?:ing)? to|on|dose of|course of)\s+(?:\w+\s+){0,2}$", re.I)
 _NOT_DRUG_NEXT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:exam\w*|evaluation|tests?|testing|scan|imaging|procedures?|therapy|"
                             r"surgery|disease|syndrome|disorder|infection|deficiency|cancer|injury|diagnosis|treatment)\b", re.I)
 
 
-def _add_terms(text: str, words, terms: frozenset[str], add) -> None:
+def _add_terms(text: str, words, terms: frozenset[str], add, out: list[Entity]) -> None:
     """Medical terms no vocabulary entry names (terms.py): capitalised names and acronyms first, then single words
     by medical morphology or the ICD-10-CM word list."""
     med_context = bool(_MED_CONTEXT.search(text))
     for s, e in capitalised_terms(text):
         kind = "term"
         span = text[s:e]
-        if med_context and not _NOT_DRUG_NEXT.match(text, e) and not term_kind(span.split()[-1].lower(), terms) in ("condition", "test"):
-            kind = "drug"
+        local = _DRUG_LEAD.search(text[:s]) or med_context or any(x.kind == "drug" for x in out)
+        if local and not _NOT_DRUG_NEXT.match(text, e) and term_kind(span.split()[-1].lower(), terms) not in ("condition", "test"):
+            kind = "drug"  # a capitalised name given, taken or listed with other drugs
         if not add(kind, term_key(span), s, e):
             continue
     for w, s, e in words:
@@ -222,7 +236,10 @@ _CONCERN_KINDS = {"condition", "symptom", "term", "finding", "time"}
 def _concern_only(ents: list[Entity], text: str, offset: int) -> bool:
     """No drug, test, value, instruction or reassurance, and every named condition, symptom or term is the object
     of a feeling (the patient's concern), not asserted ("you may have X")."""
+    offer = imperative(text) == "offer"
     for e in ents:
+        if offer and e.kind == "instruction" and e.key in ("contact", "schedule", "advice"):
+            continue  # "I'm here whenever you need to talk": an offer, not advice
         if e.kind not in _CONCERN_KINDS:
             return False
         if e.kind in ("condition", "term", "symptom") and not concern_slot(text, e.start - offset, e.end - offset):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 # Entity kinds. "Strong" kinds make a clause a clinical fact; weak ones only qualify a fact.
-ANCHOR_KINDS = ("drug", "test", "condition", "referral", "instruction", "reassurance")
+ANCHOR_KINDS = ("drug", "test", "condition", "term", "referral", "instruction", "reassurance")
 VALUE_KINDS = ("dose", "measure", "number", "duration", "frequency", "time", "finding")
 LAB_TESTS = {"psa", "cbc", "metabolic panel", "bmp", "cmp", "lipid panel", "a1c", "tsh", "thyroid panel", "ferritin",
              "iron studies", "vitamin d level", "creatinine", "kidney function test", "liver function test", "inr", "cholesterol",
@@ -113,6 +113,15 @@ CLAUSE_SPLIT = re.compile(
 CONDITIONAL = re.compile(r"\s*(?:if|when|whenever|unless|once|until|as soon as|before|after|should|in case)\b", re.I)
 GENERIC_CONDITION = re.compile(r"\b(?!(?:a|an|the|has|have|had|your|my|his|her|their|our|of|this|that|any|no|some|is|are|was|were|from|for|with)\b)"
                                 r"[a-z]+ (?:disease|disorder|syndrome|failure|damage|insufficiency|deficiency|injury|inflammation)\b", re.I)
+
+
+# "<organ or sample> panel|culture|swab|study|scan|level ..." names a test even when the vocabulary lacks it
+GENERIC_TEST = re.compile(r"\b(?!(?:a|an|the|some|any|few|several|these|those|this|that|other|further|more|additional|medical|"
+                          r"diagnostic|routine|necessary|appropriate|various|certain|specific|simple|quick|many|all|such|your|my|"
+                          r"our|their|his|her|its|of|for|with|new|lab|laboratory|imaging|standard|basic|regular|follow-up|"
+                          r"necessary|recommended|required|initial|first|second|another|each|every|which|what|blood)\b)"
+                          r"[a-z][a-z\-]+ (?:panel|culture|swab|study|studies|scan|level|levels|smear|screen|screening|count|"
+                          r"biopsy|x-ray|ultrasound|profile|assay|titer|titre)s?\b", re.I)
 
 
 def norm_num(raw: str):
