@@ -156,7 +156,7 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
     for m in GENERIC_CONDITION.finditer(text):
         add("condition", m.group(0).lower(), m.start(), m.end())
     for m in GENERIC_TEST.finditer(text):
-        if not vocab_hit(m.group(0)):
+        if not vocab_hit(m.group(0)) and not vocab_hit(m.group(0).split()[-1]):
             add("test", term_key(m.group(0)), m.start(), m.end())
     # vocabulary phrases (longest match first)
     vocab = vocabulary()

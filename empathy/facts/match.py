@@ -198,6 +198,17 @@ def _has_anchor(kind: str, key: str, anchors: dict[str, set[str]], norm_text: st
     return kind in _TEXT_KINDS and f" {key} " in f" {norm_text} "
 
 
+class _Window:
+    """One or two adjacent facts of a side, with what matching reads from them computed once."""
+
+    __slots__ = ("facts", "idx", "anchors", "values", "content", "norm")
+
+    def __init__(self, facts: list[Fact], idx: tuple[int, ...], norms: list[str]):
+        self.facts, self.idx = facts, idx
+        self.anchors, self.values, self.content = _anchors(facts), _values(facts), _content(facts)
+        self.norm = " ".join(norms[i] for i in idx)
+
+
 class _Side:
     """One side of a pair as matching sees it: its facts, windows of one or two facts, and their union."""
 
@@ -205,31 +216,30 @@ class _Side:
         self.facts = facts
         self.text = text
         self.norm = normalise(text)
-        self.windows = _windows(facts)
+        self.norms = [normalise(f.text) for f in facts]
+        idx = [(i,) for i in range(len(facts))] + [(i, i + 1) for i in range(len(facts) - 1)]
+        self.windows = [_Window([facts[i] for i in ix], ix, self.norms) for ix in idx]
         self.anchors = _anchors(facts)
         self.values = _values(facts)
         self.content = _content(facts)
-        self.words = {stem_word for stem_word in content_words(text)}
+        self.words = content_words(text)
 
-    def twins(self, fact: Fact) -> list[int]:
-        """Indexes of the facts of this side that contain ``fact`` verbatim."""
-        n = normalise(fact.text)
-        return [i for i, x in enumerate(self.facts) if n and n in normalise(x.text)]
+    def twins(self, norm: str) -> set[int]:
+        """Indexes of the facts of this side that contain the (normalised) text ``norm`` verbatim."""
+        return {i for i, n in enumerate(self.norms) if norm and norm in n}
 
 
-def _best_window(fact: Fact, side: _Side, sim, copies: set[int]) -> tuple[list[Fact] | None, float]:
+def _best_window(fact: Fact, side: _Side, sim, copies: set[int]) -> tuple[_Window | None, float]:
     """The window of ``side`` that best carries ``fact`` (anchors, content words and similarity), and the
     similarity to its closest fact. Facts in ``copies`` are verbatim copies of *other* facts: they count only
     for the words and anchors they carry, never as a paraphrase."""
     a = _anchors(fact)
     best, best_score, best_sim = None, -1.0, 0.0
-    index = {id(x): i for i, x in enumerate(side.facts)}
     for w in side.windows:
-        free = [x for x in w if index[id(x)] not in copies]
-        s = max((sim(fact.text, x.text) for x in free), default=0.0)
-        hit, total = _anchor_overlap(a, _anchors(w))
+        s = max((sim(fact.text, side.facts[i].text) for i in w.idx if i not in copies), default=0.0)
+        hit, total = _anchor_overlap(a, w.anchors)
         cover = hit / total if total else 0.0
-        score = cover + s + _coverage(fact, _content(w)) - 0.05 * (len(w) - 1)
+        score = cover + s + _coverage(fact, w.content) - 0.05 * (len(w.idx) - 1)
         if score > best_score:
             best, best_score, best_sim = w, score, s
     return best, best_sim
@@ -237,26 +247,25 @@ def _best_window(fact: Fact, side: _Side, sim, copies: set[int]) -> tuple[list[F
 
 def _case(fact: Fact, other: _Side, sim, copies: set[int]) -> Case:
     """Everything the checks compare about ``fact`` and its best counterpart window on the ``other`` side."""
-    w, s = _best_window(fact, other, sim, copies) if other.windows else (None, 0.0)
+    win, s = _best_window(fact, other, sim, copies) if other.windows else (None, 0.0)
     a = _anchors(fact)
-    if w is None:
+    if win is None:
         return Case(fact, None, None, 0.0, a, {}, 0, sum(len(v) for v in a.values()), [], [], [], None, [], [], [], 0,
                     0.0, sorted(fact.content), sorted(fact.content - other.words), (0, 0, 0))
-    index = {id(x): i for i, x in enumerate(other.facts)}
-    free = [x for x in w if index[id(x)] not in copies] or w
+    w = win.facts
+    free = [other.facts[i] for i in win.idx if i not in copies] or w
     cp = max(free, key=lambda x: sim(fact.text, x.text))
-    wa = _anchors(w)
-    w_norm = " ".join(normalise(x.text) for x in w)
+    wa = win.anchors
     hit, total = _anchor_overlap(a, wa)
-    absent, conflicts = _value_diff(_values(fact), _values(w))
-    lost = [k for kind, keys in a.items() if kind != "instruction" for k in keys if not _has_anchor(kind, k, wa, w_norm)]
+    absent, conflicts = _value_diff(_values(fact), win.values)
+    lost = [k for kind, keys in a.items() if kind != "instruction" for k in keys if not _has_anchor(kind, k, wa, win.norm)]
     gone = [k for kind, keys in a.items() if kind != "instruction" for k in keys
             if k in lost and not _has_anchor(kind, k, other.anchors, other.norm)]
     lost_instr = [k for k in a.get("instruction", ()) if not any(_compatible(k, o) for o in wa.get("instruction", ()))
                   and not (k == "refer" and wa.get("referral"))]
     plain = {k: v for k, v in a.items() if k != "instruction"}
-    plain_hit = sum(_has_anchor(kind, k, wa, w_norm) for kind, keys in plain.items() for k in keys)
-    wc = _content(w)
+    plain_hit = sum(_has_anchor(kind, k, wa, win.norm) for kind, keys in plain.items() for k in keys)
+    wc = win.content
     absent_elsewhere = [v for cls, vs in absent for v in vs if v not in other.values.get(cls, set())]
     return Case(fact, w, cp, s, a, wa, hit, total, conflicts, absent, absent_elsewhere,
                 _conflict(a.get("instruction", set()), wa.get("instruction", set())), lost, gone, lost_instr, plain_hit,
@@ -270,13 +279,17 @@ def _negations(fact: Fact, cp: Fact, window: list[Fact], window_content: frozens
             scoped_negations(" ".join(x.text for x in window), shared))
 
 
-def _copies_of_others(i: int, fact: Fact, own: _Side, other: _Side) -> set[int]:
-    """Facts of ``other`` that copy a fact of ``own`` other than ``fact`` (and do not also contain ``fact``)."""
-    mine = set(other.twins(fact))
-    out: set[int] = set()
-    for j, g in enumerate(own.facts):
-        if j != i and normalise(g.text) != normalise(fact.text):
-            out.update(k for k in other.twins(g) if k not in mine)
+def _copies_of_others(own: _Side, other: _Side) -> list[set[int]]:
+    """For each fact of ``own``: the facts of ``other`` that copy verbatim a *different* fact of ``own`` (and do not
+    also contain this one). Such a copy accounts for the fact it copies; it cannot be this fact's paraphrase."""
+    twins = [other.twins(n) for n in own.norms]
+    out = []
+    for i, n in enumerate(own.norms):
+        copies: set[int] = set()
+        for j, m in enumerate(own.norms):
+            if j != i and m != n:
+                copies |= twins[j]
+        out.append(copies - twins[i])
     return out
 
 
@@ -284,12 +297,14 @@ def _recall_side(orig: list[Fact], edit: list[Fact], edited_text: str, sim, orig
     """Each fact of the original: kept, missing or changed in the edit (every recall check, findings collected)."""
     kept, missing, changed = [], [], []
     own, other = _Side(orig, original_text), _Side(edit, edited_text)
+    copies = None
     for i, f in enumerate(orig):
         twin = _verbatim_twin(f, other)
         if twin is not None:
             kept.append(FactMatch(f, twin, "kept verbatim", 1.0))
             continue
-        c = _case(f, other, sim, _copies_of_others(i, f, own, other))
+        copies = copies or _copies_of_others(own, other)
+        c = _case(f, other, sim, copies[i])
         outcome, flags, reason, detached = verdict([check(c) for check in RECALL_CHECKS])
         cp = None if detached else c.counterpart
         if outcome is None:
@@ -306,7 +321,7 @@ def _verbatim_twin(f: Fact, other: _Side) -> Fact | None:
     n = normalise(f.text)
     if not n or n not in other.norm:
         return None
-    twin = next((x for x in other.facts if n in normalise(x.text)), None)
+    twin = next((x for x, m in zip(other.facts, other.norms) if n in m), None)
     if twin is not None and twin.polarity == f.polarity and twin.hedged == f.hedged and twin.neg == f.neg:
         return twin
     return None
@@ -348,10 +363,10 @@ def _precision_extra(c: Case, orig: _Side, sim) -> dict:
     return extra
 
 
-def _precision_side(orig: list[Fact], edit: list[Fact], original_text: str, sim, edited_text: str = ""):
+def _precision_side(orig: list[Fact], edit: list[Fact], original_text: str, sim):
     """Each fact of the edit: supported by the original or unsupported (every precision check, findings collected)."""
     supported, unsupported = [], []
-    own, other = _Side(edit, edited_text), _Side(orig, original_text)
+    other = _Side(orig, original_text)
     for f in edit:
         twin = _verbatim_twin(f, other)
         if twin is not None:

@@ -121,7 +121,7 @@ GENERIC_TEST = re.compile(r"\b(?!(?:a|an|the|some|any|few|several|these|those|th
                           r"our|their|his|her|its|of|for|with|new|lab|laboratory|imaging|standard|basic|regular|follow-up|"
                           r"necessary|recommended|required|initial|first|second|another|each|every|which|what|blood)\b)"
                           r"[a-z][a-z\-]+ (?:panel|culture|swab|study|studies|scan|level|levels|smear|screen|screening|count|"
-                          r"biopsy|x-ray|ultrasound|profile|assay|titer|titre)s?\b", re.I)
+                          r"profile|assay|titer|titre)s?\b", re.I)
 
 
 def norm_num(raw: str):

@@ -62,7 +62,7 @@ def check_facts(original: str, edited: str, *, mode: str = "rules", backend=None
     edit_facts, edit_other = extract_facts(edited)
     sim = _Similarity([f.text for f in orig_facts + edit_facts])
     kept, missing, changed = _recall_side(orig_facts, edit_facts, edited, sim, original)
-    supported, unsupported = _precision_side(orig_facts, edit_facts, original, sim, edited)
+    supported, unsupported = _precision_side(orig_facts, edit_facts, original, sim)
     if mode == "llm":
         kept, missing, supported, unsupported = _llm_rejudge(backend, original, edited, kept, missing, supported, unsupported)
     recall = len(kept) / len(orig_facts) if orig_facts else 1.0
