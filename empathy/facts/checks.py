@@ -263,7 +263,7 @@ PRECISION_CHECKS = (new_medication, new_test, new_referral, new_advice, false_re
 def verdict(findings: list[Finding]) -> tuple[str | None, list[str], str, bool]:
     """(outcome, flags in order, reason, detached) from all findings of one fact; outcome None means kept /
     supported. Changed beats missing: a fact that is both changed and partly lost is reported as changed."""
-    found = [f for f in findings if f is not None]
+    found = sorted((f for f in findings if f is not None), key=lambda f: (FLAG_ORDER.index(f.flag), f.reason))
     if not found:
         return None, [], "", False
     outcome = "changed" if any(f.outcome == "changed" for f in found) else found[0].outcome
