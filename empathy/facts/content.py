@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from ..text import NEGATION, REASSURANCE, WORD
 from .patterns import PERSIST
+from .vocab import vocabulary
 
 # --------------------------------------------------------------------------------------------------- stems
 
@@ -93,6 +94,7 @@ order addition additionally furthermore moreover however therefore thus hence fi
 second secondly next also alright okay ok well yes sure like including include includes included regarding
 concerning due case cases number range variety series course part overall general generally usually often
 sometimes typically always exactly fully completely totally truly actually especially particularly simply
+clearly obviously perfectly absolutely definitely
 come came comes coming back result results
 certain various different specific particular potential possible additional extra own same new whole
 please hello hi dear regards sincerely dr doctor mr mrs ms one ones two also per via etc e.g i.e
@@ -103,7 +105,7 @@ EMOTION = _stems("""
 sorry worry worried worries worrying concerned scare scared scary afraid fear fears fearful frighten frightened
 frightening terrify terrified terrifying anxious nervous stressed stressful upset upsetting unsettle unsettled
 unsettling overwhelm overwhelmed overwhelming frustrate frustrated frustrating frustration hard tough rough
-challenging exhausting draining sad sadness heartbreaking proud lonely embarrass embarrassed embarrassing
+challenging exhausting draining sad sadness heartbreaking proud happy pleased bother bothering bothered uncertain uncertainty fun lonely embarrass embarrassed embarrassing
 embarrassment shame ashamed distressed distressing confusing struggle struggling struggled cope coping feel
 feels feeling feelings emotion emotions understandable understandably understood imagine appreciate
 appreciated thank grateful glad relieved trust trusting courage brave easy uneasy weigh weighing burden valid
@@ -119,12 +121,13 @@ _EMOTION_CUE = re.compile(
     r"\b(?:sorry|worr(?:y|ied|ies|ying)|scared|scary|afraid|frighten(?:ed|ing)|terrif(?:ied|ying)|anxious|nervous|"
     r"stress(?:ful|ed)|upsetting|unsettl(?:ed|ing)|overwhelm(?:ed|ing)|frustrat(?:ed|ing|ion)|heartbreaking|lonely|"
     r"embarrass(?:ed|ing|ment)|ashamed|shame|distress(?:ed|ing)|understand(?:able|ably)?|understood|hear|heard|imagine|"
-    r"appreciate|thank(?:s| you)|grateful|glad|proud|relieved|trust(?:ing)?|courage|brave|valid|hope|hoping|hopefully|wish(?:ing)?|"
+    r"appreciate|thank(?:s| you)|grateful|glad|proud|happy to|pleased to|bother(?:ing|ed|s)?|uncertain(?:ty)?|not knowing|relieved|trust(?:ing)?|courage|brave|valid|hope|hoping|hopefully|wish(?:ing)?|"
     r"empathi[sz]e|sympathi[sz]e|concerned|uneasy|alone|on your own|by yourself)\b"
     r"|\b(?:is|are|was|were|be|been|being|'s|'re|isn't|aren't|wasn't|sounds?|sounded|seems?|must be|can be)"
     r"(?:\s+(?:not|so|very|really|quite|incredibly|truly|understandably|such|a|an|bit|lot|little|particularly|"
     r"especially|extremely|pretty|terribly|completely|totally))*\s+(?:hard|difficult|tough|rough|challenging|exhausting|"
-    r"draining|confusing|easy|a lot|uncomfortable|miserable|awful|terrible|horrible|unpleasant)\b"
+    r"draining|confusing|easy|a lot|uncomfortable|miserable|awful|terrible|horrible|unpleasant|fun|no fun)\b"
+    r"|\b(?:the )?(?:hardest|toughest|worst|most difficult|most frustrating) part\b|\bcarrying (?:a lot|so much)\b"
     r"|\b(?:hard|difficult|tough|rough|challenging|stressful|scary|frightening|worrying|upsetting|confusing) "
     r"(?:time|stretch|period|few \w+|situation|experience|road|journey|thing|day|week|month|year|moment)s?\b"
     r"|\bfeel(?:s|ing)?\s+(?:\w+\s+){0,2}(?:" + _EMOTION_ADJ + r")\b"
@@ -161,7 +164,7 @@ treated treatment treatments cure cured heal healing prescribe prescription medi
 procedure therapy improve improves resolve resolves worsen worse better spread spreads progress progresses risk
 risks prevent prevents recover recovery require requires required necessary recommend important serious
 dangerous contagious diagnosis likely unlikely benign malignant fatal deadly curable treatable permanent
-temporary hereditary genetic normal
+temporary hereditary genetic normal recur
 """)
 
 # An imperative's verb: advice. Offers (ask me, reach out, let me know) and closings are not advice.
@@ -189,12 +192,12 @@ _VALIDATION = re.compile(
     r"\b(?:completely |totally |perfectly |very |quite |so )?(?:normal|natural|common|okay|ok|understandable|reasonable|"
     r"valid|fine|human) (?:to|that you(?:'d| would)?|for you to) (?:feel|be (?:\w+ )?(?:worried|concerned|scared|anxious|"
     r"upset|frustrated|afraid|nervous|overwhelmed|confused|frightened|stressed|uneasy)|have (?:these |those |some |a lot of |"
-    r"mixed )?(?:feelings|emotions|questions|concerns|worries)|worry|wonder|ask)\b", re.I)
+    r"mixed )?(?:feelings|emotions|questions|concerns|worries)|worry|wonder|ask|want (?:answers|to know|to understand))\b", re.I)
 _FEELING_STATE = re.compile(r"\bfeel(?:s|ing)? (?:so |very |really |a bit |a little |quite )?(?:bad|better|worse|good|well|"
                             r"unwell|sick|ill|down|low|off|awful|terrible)\b|\b(?:doing|did|do) the right thing\b|"
                             r"\b(?:stay(?:ing)?|keep(?:ing)?|be|being|get(?:ting)?) in touch\b|"
                             r"\btak(?:e|ing) (?:this|it|that|your \w+|them) (?:very )?seriously\b|"
-                            r"\bmakes? (?:complete |perfect |total )?sense\b|"
+                            r"\bmakes? (?:complete |perfect |total )?sense\b|\b(?:can |could )?see (?:why|how)\b|"
                             r"\b(?:an? )?(?:important|good|great|fair|reasonable|natural|normal|valid|excellent) (?:thing|things|"
                             r"questions?|point) to (?:ask|raise|bring up|wonder|mention)(?: about)?\b|"
                             r"\b(?:good|great|important|fair|excellent|reasonable|valid) questions?\b|"
@@ -213,9 +216,21 @@ def words(text: str) -> list[str]:
     return [part for m in WORD.finditer(text) for part in m.group(0).split("-") if part]
 
 
+_RECUR = re.compile(r"\b(?:come|comes|coming|came) back\b(?! (?:in|to|for|and|next|on|at|tomorrow|today|if|when|with)\b)", re.I)
+# A named condition attributed to the patient ("you may have X", "diagnosed with X", "a sign of X"): the
+# attribution is part of the fact, so a sentence that only defines X does not stand in for it.
+DX_CUE = re.compile(
+    r"\b(?:you|he|she|they|your (?:child|son|daughter|baby|husband|wife|partner))(?:'re|'ve)?\s+(?:(?:may|might|could|"
+    r"probably|likely|possibly|also|most likely|are|is|be|been|have|has)\s+)*(?:have|has|had|having|suffering|"
+    r"experiencing|developed|contracted|dealing with)\b|\bdiagnos\w*|\b(?:signs?|symptoms?|indicative) of\b|\bconsistent with\b"
+    r"|\b(?:it|this|these|that)(?:'s)? (?:could|may|might|is likely|is probably|seems|sounds|looks|appears)(?: to)? be\b", re.I)
+DX_TOKEN = "dx:attributed"
+
+
 @lru_cache(maxsize=16384)
 def content_words(text: str) -> frozenset[str]:
     """Stems of the words that carry content (not function words, hedges, light verbs or vague quantities)."""
+    text = _RECUR.sub(" recur ", text)
     return frozenset(s for s in (stem(w) for w in words(text)) if s not in STOP and not s.isdigit() and len(s) > 1)
 
 
@@ -325,3 +340,16 @@ def scoped_negations(text: str, anchors: frozenset[str], reach: int = 3, back: i
         if anchors.intersection(after + before):
             count += 1
     return count
+
+
+@lru_cache(maxsize=1)
+def _medical_stems() -> frozenset[str]:
+    v = vocabulary()
+    return frozenset(stem(w) for w in v.medical_words | v.terms) | CLAIM
+
+
+def medical(stems: frozenset[str] | set[str] | list[str]) -> list[str]:
+    """The stems that are medical: words of ICD-10-CM descriptions (everyday ones included: "family", "sleep",
+    "smoking") and words of clinical claims ("contagious", "recover", "worse")."""
+    med = _medical_stems()
+    return sorted(w for w in stems if w in med or w.startswith("dx:"))

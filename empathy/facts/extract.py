@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..text import HEDGE, NEGATION, REASSURANCE, WORD, split_sentences
-from .content import concern_slot, content_words, imperative, is_framing, residue
+from .content import DX_CUE, DX_TOKEN, concern_slot, content_words, imperative, is_framing, medical, residue
 from .patterns import (
     ADVICE,
     CLAUSE_SPLIT,
@@ -327,6 +327,9 @@ def _sentence_facts(text: str, s: int, e: int, ents: list[Entity]) -> list[Fact]
         pe = ps + len(ptext)
         pents = _med_actions_need_object([x for x in ents if ps <= x.start < pe], ptext)
         content = content_words(ptext)
+        cue = DX_CUE.search(ptext)
+        if cue and (any(x.kind in ("condition", "term") for x in pents) or medical(content_words(ptext[cue.end():]))):
+            content = content | {DX_TOKEN}  # a condition attributed to the patient
         if not _is_clinical(pents, ptext) and not residue(ptext) and not (content and imperative(ptext) == "advice"):
             continue
         pents, negated, persist, neg = _polarity(pents, ptext, ps)

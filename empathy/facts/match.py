@@ -222,7 +222,7 @@ class _Side:
         self.anchors = _anchors(facts)
         self.values = _values(facts)
         self.content = _content(facts)
-        self.words = content_words(text)
+        self.words = content_words(text) | self.content
 
     def twins(self, norm: str) -> set[int]:
         """Indexes of the facts of this side that contain the (normalised) text ``norm`` verbatim."""

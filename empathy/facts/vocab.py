@@ -23,6 +23,7 @@ class Vocabulary:
     max_words: int
     nonclinical: frozenset[str]
     terms: frozenset[str] = frozenset()  # medical words of ICD-10-CM descriptions (not everyday English)
+    medical_words: frozenset[str] = frozenset()  # everyday English words ICD-10-CM descriptions use
 
 
 def _read_lines(name: str):
@@ -59,5 +60,6 @@ def vocabulary() -> Vocabulary:
         term, _, key = line.partition("=")
         phrases[term] = ("test", key or term)
     terms = frozenset(t for t in _read_lines("vocab_terms.txt") if t not in nonclinical)
+    medical_words = frozenset(_read_lines("vocab_medical_words.txt"))
     max_words = max(len(p.split()) for p in phrases)
-    return Vocabulary(phrases, min(max_words, 5), frozenset(nonclinical), terms)
+    return Vocabulary(phrases, min(max_words, 5), frozenset(nonclinical), terms, medical_words)
