@@ -160,6 +160,31 @@ def test_named_concern_is_framing_but_an_asserted_diagnosis_is_not():
     assert extract_facts("I understand you're worried, but you may have a hydrocele.")[0]
 
 
+# Offers and commitments the embedded model wrote (sentence-gate dev labels, stock_line): they name nothing new.
+OFFERS = [
+    "I'm just glad I could help.",
+    "I'll be in touch soon to coordinate the next steps.",
+    "I'm always available for support whenever you need it.",
+    "I'm here to support you every step of the way, and I'll do everything possible to help you get the right treatment.",
+    "I'd like to discuss it further with you so that we can find a suitable treatment plan for you.",
+    "If there are any concerns or questions, please do not hesitate to reach out.",
+]
+
+
+@pytest.mark.parametrize("offer", OFFERS)
+def test_offers_and_commitments_are_clean(offer):
+    original = reply("gm497")
+    rep = check_facts(original, f"{original} {offer}")
+    assert not rep.needs_review, (rep.flags, [m.reason for m in rep.unsupported])
+
+
+def test_an_offer_with_a_clinical_claim_is_not_an_offer():
+    original = reply("gm497")
+    for added in ("I'll be in touch soon to coordinate the next steps; this usually heals without treatment.",
+                  "I'm here to help, and we will also need a chest X-ray."):
+        assert check_facts(original, f"{original} {added}").needs_review, added
+
+
 RULES = [(r"\bWe will\b", "We'll"), (r"\bBased on your symptoms,", "Given your symptoms,"), (r"\bIt sounds like\b", "It seems like"),
          (r"\bI would recommend\b", "my recommendation is"), (r"\bsuch as\b", "like"), (r", and\b", " and"),
          (r"\bconduct\b", "carry out"), (r"\bAdditionally, ", "Also, ")]

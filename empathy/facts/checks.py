@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .content import medical
+from .content import CONVERSATION, EMOTION, SUPPORT, imperative, medical
 from .extract import Fact
 from .patterns import LAB_TESTS
 
@@ -197,8 +197,25 @@ def new_referral(c: Case) -> Finding | None:
     return Finding("unsupported", "new_recommendation", f"new referral: {', '.join(new)}") if new else None
 
 
+# Instruction groups that generic offers match ("I could help", "the next steps", "get the right treatment").
+_GENERIC_INSTRUCTIONS = {"advice", "plan", "get-test"}
+
+
+def _offer_only(c: Case) -> bool:
+    """An offer or commitment that names nothing specific ("I'm just glad I could help", "I'll be in touch soon to
+    coordinate the next steps", "I'll provide more information about your condition"): not an imperative, no
+    entity but generic instruction groups, no value, and every new word an offer, support or feeling word."""
+    if c.extra.get("has_values") or imperative(c.fact.text) == "advice":
+        return False
+    if any(k != "instruction" for k in c.anchors) or not c.anchors.get("instruction", set()) <= _GENERIC_INSTRUCTIONS:
+        return False
+    return not set(c.novel_words) - CONVERSATION - SUPPORT - EMOTION
+
+
 def new_advice(c: Case) -> Finding | None:
     new = c.extra.get("new_instructions")
+    if new and _offer_only(c):
+        return None
     return Finding("unsupported", "new_recommendation", f"new advice: {', '.join(new)}") if new else None
 
 
@@ -254,6 +271,8 @@ def new_content(c: Case) -> Finding | None:
         return None
     if not f.advice and not c.anchors and not c.extra.get("has_values") and not medical(c.novel_words):
         return None  # only everyday words ("Your message tells me how much this has bothered you"): conversation
+    if _offer_only(c):
+        return None
     flag = "new_recommendation" if f.advice else "new_claim"
     what = "advice" if f.advice else "statement"
     return Finding("unsupported", flag, f"new {what} the original does not make: {', '.join(c.novel_words[:6])}")

@@ -157,6 +157,19 @@ express put word words open openly honest honestly remember realize wonder want 
 patience patient reach everything day there deal dealing dealt stay staying figure matter matters answer
 answers family families friend friends loved partner
 """)
+# Words of offers, commitments and generic references ("I'm here to assist in finding the right treatment for your
+# condition", "I'll provide more information about the next steps"): a new statement made only of these (and of
+# feeling and support words) names no clinical fact. Measured on labelled model framing (gate dev sentences).
+CONVERSATION = _stems("""
+assist assistance provide providing information info detail details discuss discussing guidance resource resources
+available availability glad happy best good great right proper appropriate suitable correct offer offering find
+finding understand understanding concern concerns issue issues situation situations condition conditions problem
+problems treatment treatments plan plans option options need needs care caring compassion compassionate commit
+committed promise power possible everything whatever comfortable safe ready further soon today inquiry inquiries
+coordinate experience way health medical well-being wellbeing effort efforts address addressing priority
+thorough carefully review reviewed hear heard glad sure make ensure personal individual tailor tailored
+whenever anything else always little bit better face facing try trying receive
+""")
 # Words of clinical claims: a feeling clause that also says one of these is a statement, not framing.
 CLAIM = _stems("""
 cause causes caused causing lead leads indicate indicates mean means show shows confirm confirms rule treat
@@ -282,7 +295,7 @@ def imperative(text: str) -> str | None:
         if re.match(r"\s+(?:not\s+)?(?:you|we|i|they|it|this|these|that)\b", rest, re.I):
             return None  # a question: "Do you have ...?"
         inner = re.match(r"\s+(?:not\s+)?([a-z']+)", rest, re.I)
-        if inner and inner.group(1).lower() in ("worry", "feel", "be"):
+        if inner and inner.group(1).lower() in ("worry", "feel", "be", "hesitate"):
             return None  # "Don't worry" is reassurance (text.REASSURANCE), "never feel ..." framing
         return "advice"
     if verb not in IMPERATIVE_VERBS:
@@ -350,6 +363,7 @@ def _medical_stems() -> frozenset[str]:
 
 def medical(stems: frozenset[str] | set[str] | list[str]) -> list[str]:
     """The stems that are medical: words of ICD-10-CM descriptions (everyday ones included: "family", "sleep",
-    "smoking") and words of clinical claims ("contagious", "recover", "worse")."""
+    "smoking") and words of clinical claims ("contagious", "recover", "worse"), less the words of offers and
+    generic references (CONVERSATION: "condition", "treatment", "help")."""
     med = _medical_stems()
-    return sorted(w for w in stems if w in med or w.startswith("dx:"))
+    return sorted(w for w in stems if (w in med and w not in CONVERSATION) or w.startswith("dx:"))
