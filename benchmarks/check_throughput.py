@@ -1,10 +1,18 @@
-"""Throughput of ``empathy check --jsonl`` on 1,000 pairs (pairs per second after load).
+"""Throughput of ``empathy check --jsonl`` on 1,000 pairs (pairs per second after load), and the time of one
+``check_facts`` call on real 60-120-word drafts (milliseconds per pair, the hot path of verified editing).
 
 The pairs are the 470 hand-made pairs of tests/data/facts_pairs.jsonl, cycled; every cycle shifts
 each integer in both texts by the cycle number, so no two pairs share their fact texts (no cache wins).
 Load time is measured with a one-pair run of the same command and subtracted.
 
-    python benchmarks/check_throughput.py [--n 1000]
+``--real N``: N ChatDoctor dev replies of 60-120 words, each checked against three edits the product
+produces or must catch (the draft framed by empathy sentences, a paraphrase, the draft with a sentence
+dropped; dev wording pools of benchmarks/realworld_perturb.py), one ``check_facts`` call at a time in this
+process with every cache cleared before each call (extraction and sentence embeddings: no text is seen twice),
+the embedding model loaded beforehand. Wall and CPU milliseconds (``all_cpu``: process time, steadier when
+other jobs share the cores).
+
+    python benchmarks/check_throughput.py [--n 1000] [--real 60]
 """
 
 from __future__ import annotations
@@ -51,10 +59,71 @@ def run(rows: list[dict]) -> float:
     return seconds
 
 
+def real_pairs(n: int) -> list[tuple[str, str, str]]:
+    """(kind, draft, edit) for ``n`` dev ChatDoctor replies of 60-120 words (never the blind split)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import random
+
+    import realworld_perturb as perturb
+
+    replies = [r for r in perturb.realworld.load(None) if r.split == "dev" and 60 <= len(r.reply.split()) <= 120
+               and perturb.usable(r)]
+    random.Random(0).shuffle(replies)
+    out = []
+    for r in replies[:n]:
+        for kind, maker in (("framing", perturb.p_framing), ("paraphrase", perturb.p_paraphrase),
+                            ("dropped_sentence", perturb.p_dropped_sentence)):
+            pair = maker(r, perturb.DEV, perturb._rng(r.id, kind))
+            if pair is not None:
+                out.append((kind, pair.original, pair.edited))
+    return out
+
+
+def time_real(n: int) -> dict:
+    """Milliseconds per check_facts call on real drafts, caches cleared before every call."""
+    import statistics
+
+    import importlib
+
+    from empathy import embeddings
+    from empathy.facts import check_facts
+
+    os.environ.setdefault("EMPATHY_THREADS", "1")
+    pairs = real_pairs(n)
+    check_facts(pairs[0][1], pairs[1][2])  # load the vocabulary and the embedding model
+    embeddings.embed(["warm up"])
+    times: dict[str, list[float]] = {}
+    cpu_ms: list[float] = []  # CPU time of this process: steadier than wall time on shared cores
+    for kind, original, edited in pairs:
+        for module, name in (("extract", "_extract_facts_cached"), ("content", "content_words"), ("content", "stem")):
+            try:
+                getattr(importlib.import_module(f"empathy.facts.{module}"), name).cache_clear()
+            except (ImportError, AttributeError):
+                pass  # an older checker without that cache
+        embeddings._cache.clear()
+        start, cpu = time.perf_counter(), time.process_time()
+        check_facts(original, edited)
+        times.setdefault(kind, []).append((time.perf_counter() - start) * 1000)
+        cpu_ms.append((time.process_time() - cpu) * 1000)
+    every = [t for ts in times.values() for t in ts]
+    summary = {k: {"n": len(v), "p50_ms": round(statistics.median(v), 1), "mean_ms": round(statistics.mean(v), 1),
+                   "max_ms": round(max(v), 1)} for k, v in times.items()}
+    summary["all"] = {"n": len(every), "p50_ms": round(statistics.median(every), 1),
+                      "mean_ms": round(statistics.mean(every), 1), "max_ms": round(max(every), 1)}
+    summary["all_cpu"] = {"n": len(cpu_ms), "p50_ms": round(statistics.median(cpu_ms), 1),
+                          "mean_ms": round(statistics.mean(cpu_ms), 1), "max_ms": round(max(cpu_ms), 1)}
+    words = [len(o.split()) for _, o, _ in pairs]
+    return {"drafts": len({o for _, o, _ in pairs}), "draft_words_mean": round(sum(words) / len(words), 1), "ms": summary}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--real", type=int, default=0, help="time check_facts on N real 60-120-word drafts instead")
     args = ap.parse_args()
+    if args.real:
+        print(json.dumps(time_real(args.real)))
+        return
     rows = make_pairs(args.n)
     load = run(rows[1:2])  # a paraphrase: loads the vocabulary and the embedding model
     total = run(rows)

@@ -1,8 +1,11 @@
-"""Extraction: the clinical facts of a reply, each with its entities, negation and hedging.
+"""Extraction: the facts of a reply, each with its entities, content words, negation and hedging.
 
-A sentence or clause is a *fact* only when it carries clinical content (a drug, dose, number, test, diagnosis,
-instruction, referral, time frame or reassurance); pure empathy sentences stay out of the fact list. Entities get
-normalised keys (``0.4mg`` and ``0.4 mg`` agree; ``three months`` is ``3 month``; ``twice daily`` is ``2/day``).
+A sentence or clause is a *fact* when it carries information: clinical entities (a drug, dose, number, test,
+diagnosis, medical term, instruction, referral, time frame or reassurance) or, when it names none, content words
+(:mod:`.content`: "We will need to run some tests to confirm the diagnosis" is a fact). Clauses that only
+acknowledge feelings, offer support or invite questions are empathic framing and stay out of the fact list, also
+when they name the patient's own concern. Entities get normalised keys (``0.4mg`` and ``0.4 mg`` agree;
+``three months`` is ``3 month``; ``twice daily`` is ``2/day``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..text import HEDGE, NEGATION, REASSURANCE, WORD, split_sentences
+from .content import DX_CUE, DX_TOKEN, concern_slot, content_words, imperative, is_framing, medical, residue
 from .patterns import (
     ADVICE,
     CLAUSE_SPLIT,
@@ -23,6 +27,7 @@ from .patterns import (
     FREQ,
     GENERIC_CONDITION,
     GENERIC_CONTACT,
+    GENERIC_TEST,
     INSTRUCTION_RE,
     MEASURE_UNITS,
     MED_WORDS,
@@ -34,6 +39,7 @@ from .patterns import (
     dur_unit,
     norm_num,
 )
+from .terms import capitalised_terms, term_key, term_kind
 from .vocab import vocabulary
 
 
@@ -60,6 +66,9 @@ class Fact:
     negated: bool = False
     hedged: bool = False
     persist: bool = False  # "if it continues" / "if it does not get better": a condition, compared like a negation
+    neg: int = 0  # negation cues (not, no, never, cannot, n't ..., stop/avoid): a flip changes the count
+    content: frozenset[str] = frozenset()  # stems of the content words (content.py)
+    advice: bool = False  # an imperative or recommending clause: new ones are new advice, not new claims
 
     @property
     def polarity(self) -> tuple[bool, bool]:
@@ -76,9 +85,16 @@ class Fact:
 
     def to_dict(self) -> dict:
         return {"text": self.text, "start": self.start, "end": self.end, "negated": self.negated, "hedged": self.hedged,
-                "persist": self.persist,
+                "persist": self.persist, "neg": self.neg, "advice": self.advice, "content": sorted(self.content),
                 "entities": [e.to_dict() for e in self.entities]}
 
+
+
+def vocab_hit(phrase: str) -> bool:
+    """Is ``phrase`` (or its last word) a vocabulary entry? Then the vocabulary names it with its canonical key."""
+    phrases = vocabulary().phrases
+    low = phrase.lower()
+    return low in phrases or low.rstrip("s") in phrases
 
 
 def extract_entities(text: str, offset: int = 0) -> list[Entity]:
@@ -112,11 +128,13 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
             kind, unit_key = "measure", MEASURE_UNITS.get(unit) or MEASURE_UNITS[unit + "s"]
         elif dur_unit(unit):
             kind, unit_key = "duration", dur_unit(unit)
-        if unit_key is None:
-            continue
+        if unit_key is None or (unit_key == "step" and not num[:1].isdigit()):
+            continue  # "one step at a time" is no step count
         if num in ("a", "an") and kind != "duration":
             continue
         add(kind, f"{norm_num(num)} {unit_key}", m.start(), m.end())
+    for m in re.finditer(r"\b(?:age|ages|aged) (?:of )?(" + NUM + r")\b", low):
+        add("number", norm_num(m.group(1)), m.start(1), m.end(1))  # "under the age of six"
     for m in re.finditer(r"\bhalf an hour\b|\bhalf-hour\b", low):
         add("duration", "30 minute", m.start(), m.end())
     for rx, key in TIMES:
@@ -137,6 +155,9 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
     # "<organ/thing> disease|disorder|failure..." names a diagnosis even when the vocabulary lacks it
     for m in GENERIC_CONDITION.finditer(text):
         add("condition", m.group(0).lower(), m.start(), m.end())
+    for m in GENERIC_TEST.finditer(text):
+        if not vocab_hit(m.group(0)) and not vocab_hit(m.group(0).split()[-1]):
+            add("test", term_key(m.group(0)), m.start(), m.end())
     # vocabulary phrases (longest match first)
     vocab = vocabulary()
     words = [(m.group(0).lower().strip("'-"), m.start(), m.end()) for m in WORD.finditer(text)]
@@ -163,8 +184,35 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
                     break
         if not matched:
             i += 1
+    _add_terms(text, words, vocab.terms, add, out)
     out.sort(key=lambda e: e.start)
     return out
+
+
+_MED_CONTEXT = re.compile(r"\b(?:take|taking|start|starting|prescrib\w*|medications?|medicines?|drugs?|dose of|course of|"
+                          r"tablets?|pills?|capsules?|antibiotics?|cream|ointment|drops)\b", re.I)
+_DRUG_LEAD = re.compile(r"\b(?:take|taking|start|starting|prescribe|prescribing|add|adding|give|giving|use|using|try|trying|"
+                        r"switch(?:ing)? to|on|dose of|course of)\s+(?:\w+\s+){0,2}$", re.I)
+_NOT_DRUG_NEXT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:exam\w*|evaluation|tests?|testing|scan|imaging|procedures?|therapy|"
+                            r"surgery|disease|syndrome|disorder|infection|deficiency|cancer|injury|diagnosis|treatment)\b", re.I)
+
+
+def _add_terms(text: str, words, terms: frozenset[str], add, out: list[Entity]) -> None:
+    """Medical terms no vocabulary entry names (terms.py): capitalised names and acronyms first, then single words
+    by medical morphology or the ICD-10-CM word list."""
+    med_context = bool(_MED_CONTEXT.search(text))
+    for s, e in capitalised_terms(text):
+        kind = "term"
+        span = text[s:e]
+        local = _DRUG_LEAD.search(text[:s]) or med_context or any(x.kind == "drug" for x in out)
+        if local and not _NOT_DRUG_NEXT.match(text, e) and term_kind(span.split()[-1].lower(), terms) not in ("condition", "test"):
+            kind = "drug"  # a capitalised name given, taken or listed with other drugs
+        if not add(kind, term_key(span), s, e):
+            continue
+    for w, s, e in words:
+        kind = term_kind(w, terms)
+        if kind:
+            add(kind, term_key(w), s, e)
 
 
 
@@ -181,8 +229,36 @@ def _drop_generic(entities: list[Entity], text: str) -> list[Entity]:
     return entities
 
 
+# Entities a feeling clause may name as the patient's concern ("It makes sense to feel concerned about seizures").
+_CONCERN_KINDS = {"condition", "symptom", "term", "finding", "time"}
+
+
+def _concern_only(ents: list[Entity], text: str, offset: int) -> bool:
+    """No drug, test, value, instruction or reassurance, and every named condition, symptom or term is the object
+    of a feeling (the patient's concern), not asserted ("you may have X")."""
+    offer = imperative(text) == "offer"
+    for e in ents:
+        if offer and e.kind == "instruction" and e.key in ("contact", "schedule", "advice"):
+            continue  # "I'm here whenever you need to talk": an offer, not advice
+        if e.kind not in _CONCERN_KINDS:
+            return False
+        if e.kind in ("condition", "term", "symptom") and not concern_slot(text, e.start - offset, e.end - offset):
+            return False
+    return True
+
+
+_GREETING = re.compile(r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b[^.!?]{0,40}[,!.:]?\s*$"
+                       r"|^\W*(?:best|regards|kind regards|best regards|warm regards|warmly|sincerely|cheers|yours)\b[,!.]?"
+                       r"(?:\s+[A-Z][\w.]*){0,4}\s*$", re.I)
+
+
+def _informative(ents: list[Entity], text: str) -> bool:
+    """Enough content to stand as a fact of its own when a clause is split off."""
+    return _is_clinical(ents, text) or bool(residue(text))
+
+
 def extract_facts(text: str) -> tuple[list[Fact], list[tuple[int, int]]]:
-    """Atomic clinical facts (clauses with clinical content) and the spans of non-clinical sentences."""
+    """Atomic facts (clauses that carry information) and the spans of sentences that carry none."""
     facts, other = _extract_facts_cached(text)
     return list(facts), list(other)
 
@@ -194,33 +270,73 @@ def _extract_facts_cached(text: str) -> tuple[tuple[Fact, ...], tuple[tuple[int,
     for s, e in split_sentences(text):
         sentence = text[s:e]
         ents = _drop_generic(extract_entities(sentence, s), sentence)
-        if not _is_clinical(ents, sentence):
+        found = _sentence_facts(text, s, e, ents)
+        if found:
+            facts.extend(found)
+        else:
             other.append((s, e))
-            continue
-        # clause split, keeping only cuts where both sides carry clinical content
-        cuts = [(m.start(), m.end()) for m in CLAUSE_SPLIT.finditer(sentence)]
-        pieces, last = [], 0
-        for cs, ce in cuts:
-            left = (s + last, s + cs)
-            right_ents = [x for x in ents if x.start >= s + ce]
-            left_ents = [x for x in ents if s + last <= x.start < s + cs]
-            conditional = CONDITIONAL.match(text[s + last:s + cs])
-            if _is_clinical(left_ents, "") and _is_clinical(right_ents, "") and not conditional:
-                pieces.append(left)
-                last = ce
-        pieces.append((s + last, e))
-        for ps, pe in pieces:
-            ptext = text[ps:pe].strip(" ,;")
-            ps = text.index(ptext, ps) if ptext else ps
-            pe = ps + len(ptext)
-            pents = _med_actions_need_object([x for x in ents if ps <= x.start < pe], ptext)
-            if not _is_clinical(pents, ptext):
-                continue
-            pents, negated, persist = _polarity(pents, ptext, ps)
-            facts.append(Fact(ptext, ps, pe, pents, negated=negated, hedged=bool(HEDGE.search(ptext)), persist=persist))
     return tuple(facts), tuple(other)
 
 
+def _sentence_facts(text: str, s: int, e: int, ents: list[Entity]) -> list[Fact]:
+    """The facts of one sentence: its clauses, framing clauses left out, the rest cut only where both sides
+    carry content of their own."""
+    sentence = text[s:e]
+    if _GREETING.match(sentence):
+        return []
+    # clauses at every cut; each is framing or information
+    bounds, last = [], 0
+    for m in CLAUSE_SPLIT.finditer(sentence):
+        bounds.append((last, m.start(), m.end()))
+        last = m.end()
+    bounds.append((last, len(sentence), len(sentence)))
+    clauses = []
+    for cs, ce, nxt in bounds:
+        ctext = sentence[cs:ce]
+        cents = [x for x in ents if s + cs <= x.start < s + ce]
+        framing = not ctext.strip(" ,;") or is_framing(ctext, _concern_only(cents, ctext, s + cs))
+        clauses.append((cs, ce, nxt, framing))
+    # merge adjacent information clauses unless both sides stand on their own (and the left is no condition)
+    pieces: list[tuple[int, int]] = []
+    start = None
+    for i, (cs, ce, nxt, framing) in enumerate(clauses):
+        if framing:
+            if start is not None:
+                pieces.append((start, clauses[i - 1][1]))
+                start = None
+            continue
+        if start is None:
+            start = cs
+        following = clauses[i + 1] if i + 1 < len(clauses) else None
+        if following is None or following[3]:
+            continue
+        left = sentence[start:ce]
+        right_ents = [x for x in ents if s + following[0] <= x.start < s + following[1]]
+        left_ents = [x for x in ents if s + start <= x.start < s + ce]
+        if (_informative(left_ents, left) and _informative(right_ents, sentence[following[0]:following[1]])
+                and not CONDITIONAL.match(left)):
+            pieces.append((start, ce))
+            start = None
+    if start is not None:
+        pieces.append((start, clauses[-1][1]))
+    out = []
+    for ps, pe in pieces:
+        ps, pe = s + ps, s + pe
+        ptext = text[ps:pe].strip(" ,;")
+        ps = text.index(ptext, ps) if ptext else ps
+        pe = ps + len(ptext)
+        pents = _med_actions_need_object([x for x in ents if ps <= x.start < pe], ptext)
+        content = content_words(ptext)
+        cue = DX_CUE.search(ptext)
+        if cue and (any(x.kind in ("condition", "term") for x in pents) or medical(content_words(ptext[cue.end():]))):
+            content = content | {DX_TOKEN}  # a condition attributed to the patient
+        if not _is_clinical(pents, ptext) and not residue(ptext) and not (content and imperative(ptext) == "advice"):
+            continue
+        pents, negated, persist, neg = _polarity(pents, ptext, ps)
+        advice = imperative(ptext) in ("advice", "cognition") or any(x.kind == "instruction" for x in pents)
+        out.append(Fact(ptext, ps, pe, pents, negated=negated, hedged=bool(HEDGE.search(ptext)), persist=persist,
+                        neg=neg, content=content, advice=advice))
+    return out
 
 
 def _med_actions_need_object(ents: list[Entity], text: str) -> list[Entity]:
@@ -230,9 +346,10 @@ def _med_actions_need_object(ents: list[Entity], text: str) -> list[Entity]:
     return [e for e in ents if not (e.kind == "instruction" and e.key in ("take", "start", "continue"))]
 
 
-def _polarity(ents: list[Entity], text: str, offset: int) -> tuple[list[Entity], bool, bool]:
+def _polarity(ents: list[Entity], text: str, offset: int) -> tuple[list[Entity], bool, bool, int]:
     """Negation of a fact: "do not take X" becomes a stop instruction; "stop"/"avoid" count as negative;
-    "if it does not get better" and "if it continues" are the same condition, not a negation."""
+    "if it does not get better" and "if it continues" are the same condition, not a negation. Also returns the
+    number of negation cues, "stop" and "avoid" included: "do not take X" and "stop X" both count one."""
     persist = bool(PERSIST.search(text))
     masked = PERSIST.sub(lambda m: " " * len(m.group(0)), REASSURANCE.sub(lambda m: " " * len(m.group(0)), text))
     consumed: list[tuple[int, int]] = []
@@ -247,6 +364,6 @@ def _polarity(ents: list[Entity], text: str, offset: int) -> tuple[list[Entity],
         out.append(e)
     inside = [(e.start - offset, e.end - offset) for e in out if e.kind == "instruction" and e.key in ("avoid", "stop")]
     cues = [m for m in NEGATION.finditer(masked) if not any(a <= m.start() < b for a, b in consumed + inside)]
-    negative_action = any(e.kind == "instruction" and e.key in ("stop", "avoid") for e in out)
-    return out, bool(cues) != negative_action, persist
+    negative_actions = sum(e.kind == "instruction" and e.key in ("stop", "avoid") for e in out)
+    return out, bool(cues) != bool(negative_actions), persist, len(cues) + negative_actions
 

@@ -2,7 +2,10 @@
 original (precision).
 
 Entities decide: a changed value, a flipped negation, a new drug, test, advice or reassurance never passes.
-Sentence embeddings (all-MiniLM-L6-v2, :mod:`empathy.embeddings`) pick counterparts and let paraphrases through.
+Content words decide where a fact names no entity: a statement whose words the other side lacks is missing
+(recall) or new (precision). Sentence embeddings (all-MiniLM-L6-v2, :mod:`empathy.embeddings`) pick counterparts
+and let paraphrases through; a verbatim copy of one fact never stands in as the paraphrase of another. Each
+decision is a named check in :mod:`.checks`; all run on every fact and their findings are collected.
 An optional LLM re-check (``mode="llm"``) may rescue a paraphrase the rules missed, never a changed value or a new
 entity.
 """
@@ -18,8 +21,10 @@ from ..embeddings import embed
 from ..errors import InputError
 from ..prompts import ENTAIL
 from ..text import WORD, normalise
+from .checks import PRECISION_CHECKS, RECALL_CHECKS, Case, verdict
+from .content import content_words, scoped_negations
 from .extract import Fact, extract_facts
-from .patterns import ANCHOR_KINDS, COMPATIBLE, CONFLICTS, LAB_TESTS, VALUE_KINDS
+from .patterns import ANCHOR_KINDS, COMPATIBLE, CONFLICTS, VALUE_KINDS
 
 
 @dataclass
@@ -136,9 +141,12 @@ def _values(f: Fact | list[Fact]) -> dict[str, set[str]]:
     for fact in facts:
         for e in fact.entities:
             if e.kind in VALUE_KINDS:
-                cls = e.kind
-                out.setdefault(cls, set()).add(e.key)
+                out.setdefault(e.kind, set()).add(e.key)
     return out
+
+
+def _content(facts: list[Fact]) -> frozenset[str]:
+    return frozenset().union(*(f.content for f in facts)) if facts else frozenset()
 
 
 def _anchor_overlap(a: dict[str, set[str]], b: dict[str, set[str]]) -> tuple[int, int]:
@@ -163,9 +171,7 @@ def _value_diff(a: dict[str, set[str]], b: dict[str, set[str]]):
         if not lost:
             continue
         extra = other - keys
-        if extra and cls != "finding":
-            conflicts.append((cls, sorted(lost), sorted(extra)))
-        elif extra and cls == "finding":
+        if extra:
             conflicts.append((cls, sorted(lost), sorted(extra)))
         else:
             absent.append((cls, sorted(lost)))
@@ -178,85 +184,147 @@ def _windows(facts: list[Fact]) -> list[list[Fact]]:
     return wins
 
 
-def _best_window(fact: Fact, windows: list[list[Fact]], sim) -> tuple[list[Fact] | None, float, float]:
+def _coverage(fact: Fact, content: frozenset[str]) -> float:
+    return len(fact.content & content) / len(fact.content) if fact.content else 1.0
+
+
+# Anchors whose key is a word of the text: found also when the other side names them without an entity
+_TEXT_KINDS = ("term", "condition", "drug", "test")
+
+
+def _has_anchor(kind: str, key: str, anchors: dict[str, set[str]], norm_text: str) -> bool:
+    if key in anchors.get(kind, ()) or (kind in ("term", "condition") and key in anchors.get("term", set()) | anchors.get("condition", set())):
+        return True
+    return kind in _TEXT_KINDS and f" {key} " in f" {norm_text} "
+
+
+class _Window:
+    """One or two adjacent facts of a side, with what matching reads from them computed once."""
+
+    __slots__ = ("facts", "idx", "anchors", "values", "content", "norm")
+
+    def __init__(self, facts: list[Fact], idx: tuple[int, ...], norms: list[str]):
+        self.facts, self.idx = facts, idx
+        self.anchors, self.values, self.content = _anchors(facts), _values(facts), _content(facts)
+        self.norm = " ".join(norms[i] for i in idx)
+
+
+class _Side:
+    """One side of a pair as matching sees it: its facts, windows of one or two facts, and their union."""
+
+    def __init__(self, facts: list[Fact], text: str):
+        self.facts = facts
+        self.text = text
+        self.norm = normalise(text)
+        self.norms = [normalise(f.text) for f in facts]
+        idx = [(i,) for i in range(len(facts))] + [(i, i + 1) for i in range(len(facts) - 1)]
+        self.windows = [_Window([facts[i] for i in ix], ix, self.norms) for ix in idx]
+        self.anchors = _anchors(facts)
+        self.values = _values(facts)
+        self.content = _content(facts)
+        self.words = content_words(text) | self.content
+
+    def twins(self, norm: str) -> set[int]:
+        """Indexes of the facts of this side that contain the (normalised) text ``norm`` verbatim."""
+        return {i for i, n in enumerate(self.norms) if norm and norm in n}
+
+
+def _best_window(fact: Fact, side: _Side, sim, copies: set[int]) -> tuple[_Window | None, float]:
+    """The window of ``side`` that best carries ``fact`` (anchors, content words and similarity), and the
+    similarity to its closest fact. Facts in ``copies`` are verbatim copies of *other* facts: they count only
+    for the words and anchors they carry, never as a paraphrase."""
     a = _anchors(fact)
     best, best_score, best_sim = None, -1.0, 0.0
-    for w in windows:
-        s = max(sim(fact.text, x.text) for x in w)
-        hit, total = _anchor_overlap(a, _anchors(w))
+    for w in side.windows:
+        s = max((sim(fact.text, side.facts[i].text) for i in w.idx if i not in copies), default=0.0)
+        hit, total = _anchor_overlap(a, w.anchors)
         cover = hit / total if total else 0.0
-        score = cover + s - 0.05 * (len(w) - 1)
+        score = cover + s + _coverage(fact, w.content) - 0.05 * (len(w.idx) - 1)
         if score > best_score:
             best, best_score, best_sim = w, score, s
-    return best, best_score, best_sim
+    return best, best_sim
 
 
-def _closest(fact: Fact, window: list[Fact], sim) -> Fact:
-    return max(window, key=lambda x: sim(fact.text, x.text))
+def _case(fact: Fact, other: _Side, sim, copies: set[int]) -> Case:
+    """Everything the checks compare about ``fact`` and its best counterpart window on the ``other`` side."""
+    win, s = _best_window(fact, other, sim, copies) if other.windows else (None, 0.0)
+    a = _anchors(fact)
+    if win is None:
+        return Case(fact, None, None, 0.0, a, {}, 0, sum(len(v) for v in a.values()), [], [], [], None, [], [], [], 0,
+                    0.0, sorted(fact.content), sorted(fact.content - other.words), (0, 0, 0))
+    w = win.facts
+    free = [other.facts[i] for i in win.idx if i not in copies] or w
+    cp = max(free, key=lambda x: sim(fact.text, x.text))
+    wa = win.anchors
+    hit, total = _anchor_overlap(a, wa)
+    absent, conflicts = _value_diff(_values(fact), win.values)
+    lost = [k for kind, keys in a.items() if kind != "instruction" for k in keys if not _has_anchor(kind, k, wa, win.norm)]
+    gone = [k for kind, keys in a.items() if kind != "instruction" for k in keys
+            if k in lost and not _has_anchor(kind, k, other.anchors, other.norm)]
+    lost_instr = [k for k in a.get("instruction", ()) if not any(_compatible(k, o) for o in wa.get("instruction", ()))
+                  and not (k == "refer" and wa.get("referral"))]
+    plain = {k: v for k, v in a.items() if k != "instruction"}
+    plain_hit = sum(_has_anchor(kind, k, wa, win.norm) for kind, keys in plain.items() for k in keys)
+    wc = win.content
+    absent_elsewhere = [v for cls, vs in absent for v in vs if v not in other.values.get(cls, set())]
+    return Case(fact, w, cp, s, a, wa, hit, total, conflicts, absent, absent_elsewhere,
+                _conflict(a.get("instruction", set()), wa.get("instruction", set())), lost, gone, lost_instr, plain_hit,
+                _coverage(fact, wc), sorted(fact.content - wc), sorted(fact.content - other.words),
+                _negations(fact, cp, w, wc), {"has_values": bool(_values(fact))})
 
 
-def _describe_values(conflicts) -> str:
-    return "; ".join(f"{cls} {', '.join(lost)} became {', '.join(extra)}" for cls, lost, extra in conflicts)
+def _negations(fact: Fact, cp: Fact, window: list[Fact], window_content: frozenset[str]) -> tuple[int, int, int]:
+    shared = fact.content & window_content
+    return (scoped_negations(fact.text, shared), scoped_negations(cp.text, shared),
+            scoped_negations(" ".join(x.text for x in window), shared))
 
 
-def _recall_side(orig: list[Fact], edit: list[Fact], edited_text: str, sim):
+def _copies_of_others(own: _Side, other: _Side) -> list[set[int]]:
+    """For each fact of ``own``: the facts of ``other`` that copy verbatim a *different* fact of ``own`` (and do not
+    also contain this one). Such a copy accounts for the fact it copies; it cannot be this fact's paraphrase."""
+    twins = [other.twins(n) for n in own.norms]
+    out = []
+    for i, n in enumerate(own.norms):
+        copies: set[int] = set()
+        for j, m in enumerate(own.norms):
+            if j != i and m != n:
+                copies |= twins[j]
+        out.append(copies - twins[i])
+    return out
+
+
+def _recall_side(orig: list[Fact], edit: list[Fact], edited_text: str, sim, original_text: str = ""):
+    """Each fact of the original: kept, missing or changed in the edit (every recall check, findings collected)."""
     kept, missing, changed = [], [], []
-    windows = _windows(edit)
-    edited_norm = normalise(edited_text)
-    edit_all_anchor = _anchors(edit)
-    edit_all_values = _values(edit)
-    for f in orig:
-        if normalise(f.text) and normalise(f.text) in edited_norm:
-            twin = next((x for x in edit if normalise(f.text) in normalise(x.text)), None)
-            if twin is not None and twin.polarity == f.polarity and twin.hedged == f.hedged:
-                kept.append(FactMatch(f, twin, "kept verbatim", 1.0))
-                continue
-        if not windows:
-            missing.append(FactMatch(f, None, "the edit has no clinical content", 0.0, "missing_fact"))
+    own, other = _Side(orig, original_text), _Side(edit, edited_text)
+    copies = None
+    for i, f in enumerate(orig):
+        twin = _verbatim_twin(f, other)
+        if twin is not None:
+            kept.append(FactMatch(f, twin, "kept verbatim", 1.0))
             continue
-        w, score, s = _best_window(f, windows, sim)
-        a = _anchors(f)
-        wa = _anchors(w)
-        hit, total = _anchor_overlap(a, wa)
-        cp = _closest(f, w, sim)
-        vals_f, vals_w = _values(f), _values(w)
-        absent, conflicts = _value_diff(vals_f, vals_w)
-        instr_conflict = _conflict(a.get("instruction", set()), wa.get("instruction", set()))
-        lost_anchor = [k for kind, keys in a.items() if kind != "instruction" for k in keys if k not in wa.get(kind, ())]
-        lost_instr = [k for k in a.get("instruction", ()) if not any(_compatible(k, o) for o in wa.get("instruction", ()))
-                      and not (k == "refer" and wa.get("referral"))]
-        plain = {k: v for k, v in a.items() if k != "instruction"}
-        plain_hit, _ = _anchor_overlap(plain, wa)
-        related = plain_hit > 0 or (not plain and hit > 0) or s >= 0.6
-        if not related:
-            missing.append(FactMatch(f, None, "no statement in the edit carries this fact", s, "missing_fact"))
-            continue
-        negation = f.polarity != cp.polarity and (not lost_anchor)
-        if conflicts:
-            changed.append(FactMatch(f, cp, "changed value: " + _describe_values(conflicts), s, "changed_value"))
-        elif instr_conflict:
-            changed.append(FactMatch(f, cp, f"instruction reversed: {instr_conflict[0]} became {instr_conflict[1]}", s, "negation_flip"))
-        elif lost_instr and s < 0.6:
-            missing.append(FactMatch(f, cp, f"instruction lost: {', '.join(lost_instr)}", s, "missing_fact"))
-        elif negation and (s < 0.93 or hit == total):
-            which = "negated" if cp.negated else "no longer negated"
-            changed.append(FactMatch(f, cp, f"negation flipped: the statement is {which} in the edit", s, "negation_flip"))
-        elif lost_anchor:
-            gone = [k for k in lost_anchor if not any(k in keys for keys in edit_all_anchor.values())]
-            reason = f"lost: {', '.join(sorted(lost_anchor))}" + (" (absent from the edit)" if gone else "")
-            missing.append(FactMatch(f, cp if not gone else None, reason, s, "missing_fact"))
-        elif absent:
-            lost_vals = [v for _, vs in absent for v in vs]
-            gone = [v for cls, vs in absent for v in vs if v not in edit_all_values.get(cls, set())]
-            if gone:
-                missing.append(FactMatch(f, cp, f"value dropped: {', '.join(gone)}", s, "missing_fact"))
-            else:
-                kept.append(FactMatch(f, cp, f"kept (value {', '.join(lost_vals)} stated nearby)", s))
-        elif s < 0.35:
-            missing.append(FactMatch(f, cp, "the closest statement in the edit says something else", s, "missing_fact"))
+        copies = copies or _copies_of_others(own, other)
+        c = _case(f, other, sim, copies[i])
+        outcome, flags, reason, detached = verdict([check(c) for check in RECALL_CHECKS])
+        cp = None if detached else c.counterpart
+        if outcome is None:
+            why = "kept (paraphrased)" if c.sim < 0.95 else "kept"
+            if c.absent:
+                why = f"kept (value {', '.join(v for _, vs in c.absent for v in vs)} stated nearby)"
+            kept.append(FactMatch(f, c.counterpart, why, c.sim))
         else:
-            kept.append(FactMatch(f, cp, "kept (paraphrased)" if s < 0.95 else "kept", s))
+            (changed if outcome == "changed" else missing).append(FactMatch(f, cp, reason, c.sim, flags[0], flags))
     return kept, missing, changed
+
+
+def _verbatim_twin(f: Fact, other: _Side) -> Fact | None:
+    n = normalise(f.text)
+    if not n or n not in other.norm:
+        return None
+    twin = next((x for x, m in zip(other.facts, other.norms) if n in m), None)
+    if twin is not None and twin.polarity == f.polarity and twin.hedged == f.hedged and twin.neg == f.neg:
+        return twin
+    return None
 
 
 def _instruction_supported(group: str, fact: Fact, anchors: dict, orig: list[Fact], sim) -> bool:
@@ -273,68 +341,45 @@ def _instruction_supported(group: str, fact: Fact, anchors: dict, orig: list[Fac
     return False
 
 
-def _precision_side(orig: list[Fact], edit: list[Fact], original_text: str, sim):
-    supported, unsupported = [], []
-    orig_norm = normalise(original_text)
-    all_anchor = _anchors(orig)
-    all_values = _values(orig)
-    orig_reassures = [f for f in orig if f.keys("reassurance")]
-    windows = _windows(orig)
-    for f in edit:
-        if normalise(f.text) and normalise(f.text) in orig_norm:
-            twin = next((x for x in orig if normalise(f.text) in normalise(x.text)), None)
-            if twin is not None and twin.polarity == f.polarity and twin.hedged == f.hedged:
-                supported.append(FactMatch(f, twin, "verbatim from the original", 1.0))
-                continue
-        a, v = _anchors(f), _values(f)
-        w, _, s = _best_window(f, windows, sim) if windows else (None, 0.0, 0.0)
-        cp = _closest(f, w, sim) if w else None
-        problems: list[tuple[str, str]] = []
-        new_drugs = sorted(a.get("drug", set()) - all_anchor.get("drug", set()))
-        if new_drugs:
-            problems.append(("new_medication", f"new medication: {', '.join(new_drugs)}"))
-        new_tests = sorted(a.get("test", set()) - all_anchor.get("test", set()))
-        if new_tests == ["blood test"] and all_anchor.get("test", set()) & LAB_TESTS:
-            new_tests = []  # "your labs" referring to lab results the original gives
-        if new_tests:
-            problems.append(("new_test", f"new test or procedure: {', '.join(new_tests)}"))
-        new_refs = sorted(a.get("referral", set()) - all_anchor.get("referral", set()))
-        if new_refs:
-            problems.append(("new_recommendation", f"new referral: {', '.join(new_refs)}"))
-        new_instr = sorted(k for k in a.get("instruction", set()) if not _instruction_supported(k, f, a, orig, sim))
-        if new_instr:
-            problems.append(("new_recommendation", f"new advice: {', '.join(new_instr)}"))
-        if f.keys("reassurance"):
-            ok = any(sim(f.text, r.text) >= 0.45 for r in orig_reassures) if orig_reassures else False
-            if not ok:
-                problems.append(("false_reassurance", "reassurance the original does not give"))
-        new_conditions = sorted(a.get("condition", set()) - all_anchor.get("condition", set()))
-        if new_conditions:
-            problems.append(("new_claim", f"new diagnosis: {', '.join(new_conditions)}"))
-        if w is not None and not problems:
-            absent, conflicts = _value_diff(v, _values(w))
-            conflicts = [c for c in conflicts if set(c[1]) - all_values.get(c[0], set())]
-            if conflicts:
-                problems.append(("changed_value", "changed value: " + _describe_values(
-                    [(cls, extra, lost) for cls, lost, extra in conflicts])))
-            instr_conflict = _conflict(a.get("instruction", set()), _anchors(w).get("instruction", set()))
-            if instr_conflict and not problems:
-                problems.append(("negation_flip", f"instruction reversed: {instr_conflict[1]} became {instr_conflict[0]}"))
-        if not problems:
-            new_vals = sorted(x for cls, keys in v.items() for x in keys if x not in all_values.get(cls, set()))
-            if new_vals:
-                problems.append(("new_claim", f"value not in the original: {', '.join(new_vals)}"))
-        if not problems and cp is not None:
-            hit, total = _anchor_overlap(a, _anchors(cp))
-            if f.polarity != cp.polarity and hit and s < 0.93 and not (f.keys("reassurance") and orig_reassures):
-                problems.append(("negation_flip", "negation differs from the original statement"))
-        if problems:
-            unsupported.append(FactMatch(f, cp, "; ".join(p[1] for p in problems), s, problems[0][0],
-                                         list(dict.fromkeys(p[0] for p in problems))))
-        else:
-            supported.append(FactMatch(f, cp, "supported by the original", s))
-    return supported, unsupported
+def _precision_extra(c: Case, orig: _Side, sim) -> dict:
+    """What is new in an edited fact: entities the original never names, values, reassurance."""
+    f, a, all_anchor = c.fact, c.anchors, orig.anchors
+    new = {kind: sorted(k for k in a.get(kind, set()) if not _has_anchor(kind, k, all_anchor, orig.norm))
+           for kind in ("drug", "test", "referral", "condition", "term")}
+    extra = {"new_drugs": new["drug"], "new_tests": new["test"], "new_referrals": new["referral"],
+             "new_conditions": new["condition"] + new["term"], "original_tests": all_anchor.get("test", set())}
+    extra["new_instructions"] = sorted(k for k in a.get("instruction", set())
+                                       if not _instruction_supported(k, f, a, orig.facts, sim))
+    reassures = [o for o in orig.facts if o.keys("reassurance")]
+    extra["original_reassures"] = bool(reassures)
+    extra["reassurance_supported"] = any(sim(f.text, r.text) >= 0.45 for r in reassures)
+    if c.window is not None:
+        _, conflicts = _value_diff(_values(f), _values(c.window))
+        extra["value_conflicts"] = [(cls, extra_, lost) for cls, lost, extra_ in conflicts
+                                    if set(lost) - orig.values.get(cls, set())]
+    extra["new_values"] = sorted(x for cls, keys in _values(f).items() for x in keys if x not in orig.values.get(cls, set()))
+    extra["entity_problem"] = any(extra[k] for k in ("new_drugs", "new_tests", "new_referrals", "new_conditions",
+                                                     "new_instructions"))
+    return extra
 
+
+def _precision_side(orig: list[Fact], edit: list[Fact], original_text: str, sim):
+    """Each fact of the edit: supported by the original or unsupported (every precision check, findings collected)."""
+    supported, unsupported = [], []
+    other = _Side(orig, original_text)
+    for f in edit:
+        twin = _verbatim_twin(f, other)
+        if twin is not None:
+            supported.append(FactMatch(f, twin, "verbatim from the original", 1.0))
+            continue
+        c = _case(f, other, sim, set())
+        c.extra.update(_precision_extra(c, other, sim))
+        outcome, flags, reason, _ = verdict([check(c) for check in PRECISION_CHECKS])
+        if outcome is None:
+            supported.append(FactMatch(f, c.counterpart, "supported by the original", c.sim))
+        else:
+            unsupported.append(FactMatch(f, c.counterpart, reason, c.sim, flags[0], flags))
+    return supported, unsupported
 
 
 def _entails(backend, premise: str, statement: str) -> bool:
@@ -349,7 +394,9 @@ def _llm_rejudge(backend, original, edited, kept, missing, supported, unsupporte
         raise InputError("mode='llm' needs a backend (configure a capable model)")
     still_missing = []
     for m in missing:
-        if m.reason.startswith(("no statement", "the closest", "instruction lost")) and _entails(backend, edited, m.fact.text):
+        soft = all(r.startswith(("no statement", "the closest", "instruction lost", "not said in the edit"))
+                   for r in m.reason.split("; "))
+        if soft and _entails(backend, edited, m.fact.text):
             kept.append(FactMatch(m.fact, m.counterpart, "kept (model entailment)", m.similarity))
         else:
             still_missing.append(m)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 # Entity kinds. "Strong" kinds make a clause a clinical fact; weak ones only qualify a fact.
-ANCHOR_KINDS = ("drug", "test", "condition", "referral", "instruction", "reassurance")
+ANCHOR_KINDS = ("drug", "test", "condition", "term", "referral", "instruction", "reassurance")
 VALUE_KINDS = ("dose", "measure", "number", "duration", "frequency", "time", "finding")
 LAB_TESTS = {"psa", "cbc", "metabolic panel", "bmp", "cmp", "lipid panel", "a1c", "tsh", "thyroid panel", "ferritin",
              "iron studies", "vitamin d level", "creatinine", "kidney function test", "liver function test", "inr", "cholesterol",
@@ -84,7 +84,7 @@ INSTRUCTIONS = [
     ("monitor", r"monitor(?:ing)?|keep track|track(?:ing)? (?:your|it)|keep an eye on|watch (?:for|out for)|keep a (?:log|diary|journal|record)|log your|check your|measure your|weigh yourself|write down"),
     ("rest", r"keep (?:\w+ ){1,2}(?:raised|elevated|up)|rais(?:e|ing) your (?:leg|legs|feet|foot|arm|head)|rest(?:ing)?(?! assured| of)|get (?:some|plenty of|enough) (?:rest|sleep)|elevat(?:e|ing)|ice (?:it|the|your)|apply (?:ice|heat)|warm compress|cold compress|sleep (?:more|well)"),
     ("hydrate", r"drink (?:plenty|lots|more|at least|\d|water|fluids)|stay hydrated|hydrat(?:e|ion)|fluids"),
-    ("exercise", r"exercis(?:e|ing)|go for (?:a )?walks?|walk(?:ing)? (?:\d|every|daily|for)|stretch(?:ing|es)?|physical activity|stay active|be active"),
+    ("exercise", r"exercis(?:e|ing)|go for (?:a )?walks?|walk(?:ing)? (?:\d|every|daily|for)|stretch(?:ing|es)?(?= (?:your|the|it|them|gently|daily|regularly|every|each|before|after|exercises?)\b)|stretching|stretches|physical activity|stay active|be active"),
     ("diet", r"eat(?:ing)? (?:more|less|a|plenty|smaller|healthy|fiber|bland)|diet|cut out|low-salt|low salt|high-fiber|high fiber|reduce (?:your )?salt"),
     ("lifestyle", r"quit smoking|stop smoking|lose weight|weight loss|los(?:e|ing) (?:\w+ )?(?:pounds|weight)|(?:cut back on|limit) alcohol"),
     ("plan", r"(?:provide|offer|discuss|consider|explore|add|start|try|look at|go over) (?:some |any )?(?:additional|further|other|more|new|alternative|different) (?:treatments?|options|therapy|therapies|medications?|medicines?|tests?|testing|steps)|treatment options|treatment plan|next steps"),
@@ -100,7 +100,7 @@ CONFLICTS = [("stop", "continue"), ("stop", "take"), ("stop", "start"), ("stop",
               ("avoid", "take"), ("avoid", "continue")]
 # Advice the instruction groups do not name: an imperative opening or a recommending phrase.
 ADVICE = re.compile(
-    r"(?:^|^\s*(?:if|when|whenever|should|once|until|before|after)\b[^,]*,)\s*(?:please\s+|also\s+|and\s+)*(?:do not|don't|never|always|make sure|be sure|remember to|try to|wash|wear|keep|stay|get|use|put|bring|offer|give|"
+    r"(?:^|^\s*(?:if|when|whenever|should|once|until|before|after)\b[^,]*,)\s*(?:please\s+|also\s+|and\s+)*(?:(?:do not|don't|never)(?! (?:feel|hesitate|worry|be (?:afraid|embarrassed|shy)))|always|make sure|be sure|remember to|try to|wash|wear|keep|stay|get|use|put|bring|offer|give|"
     r"switch|cut|limit|skip|sit|stand|lie|try|sleep|wait|stop|avoid|eat|drink|check|offer|bring|call|come|go|see)\b"
     r"|\b(?:you should|you must|you need to|you'll need to|it(?:'s| is) (?:important|best|a good idea|essential|vital) (?:not )?to|i (?:would )?(?:recommend|suggest|advise)|"
     r"would help|(?:it )?(?:may|might|can|could) help|(?:it would be|would be) (?:good|wise|helpful|best)|consider)\b", re.I)
@@ -113,6 +113,15 @@ CLAUSE_SPLIT = re.compile(
 CONDITIONAL = re.compile(r"\s*(?:if|when|whenever|unless|once|until|as soon as|before|after|should|in case)\b", re.I)
 GENERIC_CONDITION = re.compile(r"\b(?!(?:a|an|the|has|have|had|your|my|his|her|their|our|of|this|that|any|no|some|is|are|was|were|from|for|with)\b)"
                                 r"[a-z]+ (?:disease|disorder|syndrome|failure|damage|insufficiency|deficiency|injury|inflammation)\b", re.I)
+
+
+# "<organ or sample> panel|culture|swab|study|scan|level ..." names a test even when the vocabulary lacks it
+GENERIC_TEST = re.compile(r"\b(?!(?:a|an|the|some|any|few|several|these|those|this|that|other|further|more|additional|medical|"
+                          r"diagnostic|routine|necessary|appropriate|various|certain|specific|simple|quick|many|all|such|your|my|"
+                          r"our|their|his|her|its|of|for|with|new|lab|laboratory|imaging|standard|basic|regular|follow-up|"
+                          r"necessary|recommended|required|initial|first|second|another|each|every|which|what|blood)\b)"
+                          r"[a-z][a-z\-]+ (?:panel|culture|swab|study|studies|scan|level|levels|smear|screen|screening|count|"
+                          r"profile|assay|titer|titre)s?\b", re.I)
 
 
 def norm_num(raw: str):

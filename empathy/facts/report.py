@@ -61,16 +61,14 @@ def check_facts(original: str, edited: str, *, mode: str = "rules", backend=None
     orig_facts, orig_other = extract_facts(original)
     edit_facts, edit_other = extract_facts(edited)
     sim = _Similarity([f.text for f in orig_facts + edit_facts])
-    kept, missing, changed = _recall_side(orig_facts, edit_facts, edited, sim)
+    kept, missing, changed = _recall_side(orig_facts, edit_facts, edited, sim, original)
     supported, unsupported = _precision_side(orig_facts, edit_facts, original, sim)
     if mode == "llm":
         kept, missing, supported, unsupported = _llm_rejudge(backend, original, edited, kept, missing, supported, unsupported)
     recall = len(kept) / len(orig_facts) if orig_facts else 1.0
     precision = len(supported) / len(edit_facts) if edit_facts else 1.0
     flags: list[str] = []
-    for m in missing + changed:
-        flags.append(m.flag)
-    for m in unsupported:
+    for m in missing + changed + unsupported:
         flags.extend(m.flags)
     if len(original.strip()) < SHORT_ORIGINAL_CHARS:
         flags.append("short_original")

@@ -1,9 +1,10 @@
 """The medical vocabulary of the fact checker: drugs, diagnoses, tests, procedures, specialists.
 
 Drug names and brands from the PyPI package drug-named-entity-recognition (DrugBank open data CC0, MeSH, NHS,
-MedlinePlus), short diagnosis names from ICD-10-CM (CDC, public domain, via simple-icd-10-cm), plus curated
-tests, procedures, specialists and common conditions in ``empathy/data``. ``benchmarks/build_facts_vocab.py``
-rebuilds the derived files; neither package is needed at run time.
+MedlinePlus), short diagnosis names from ICD-10-CM (CDC, public domain, via simple-icd-10-cm), the medical words
+of the full ICD-10-CM descriptions (``terms``: the words that are not everyday English), plus curated tests,
+procedures, specialists and common conditions in ``empathy/data``. ``benchmarks/build_facts_vocab.py`` rebuilds
+the derived files; neither package is needed at run time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ class Vocabulary:
     phrases: dict[str, tuple[str, str]]  # lowercase phrase -> (kind, key)
     max_words: int
     nonclinical: frozenset[str]
+    terms: frozenset[str] = frozenset()  # medical words of ICD-10-CM descriptions (not everyday English)
+    medical_words: frozenset[str] = frozenset()  # everyday English words ICD-10-CM descriptions use
 
 
 def _read_lines(name: str):
@@ -56,5 +59,7 @@ def vocabulary() -> Vocabulary:
     for line in _read_lines("vocab_tests.txt"):
         term, _, key = line.partition("=")
         phrases[term] = ("test", key or term)
+    terms = frozenset(t for t in _read_lines("vocab_terms.txt") if t not in nonclinical)
+    medical_words = frozenset(_read_lines("vocab_medical_words.txt"))
     max_words = max(len(p.split()) for p in phrases)
-    return Vocabulary(phrases, min(max_words, 5), frozenset(nonclinical))
+    return Vocabulary(phrases, min(max_words, 5), frozenset(nonclinical), terms, medical_words)
