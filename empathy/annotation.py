@@ -48,7 +48,7 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line for people."""
-        parts = [f"Imported {self.cases} new case(s) and {self.replies} new repl{'y' if self.replies == 1 else 'ies'}"]
+        parts = [f"Imported {self.cases} cases and {self.replies} replies"]
         if self.existing_cases:
             parts.append(f"{self.existing_cases} row(s) matched cases already stored (their new replies were added)")
         if self.duplicate_replies:

@@ -240,6 +240,24 @@ def test_plots_fit_the_data_and_labels_do_not_overlap():
     for i, (x1, y1, t1) in enumerate(labels):
         for x2, y2, t2 in labels[i + 1:]:
             assert abs(y1 - y2) >= 14 or x1 + 7.2 * len(t1) <= x2 or x2 + 7.2 * len(t2) <= x1, (t1, t2)
-    bars = plots.bars_svg([{"label": "<script>x</script> a very long model name for the dashboard (edit), level 2",
-                            "win_rate": 0.62, "n": 12}, {"label": "physician", "win_rate": 0.2, "n": 12}])
-    assert "<script>" not in bars and "…" in bars and "0.62 (n=12)" in bars
+    bars = plots.bars_svg([{"label": "LLM edit, level 2", "sublabel": "<script>x</script> a very long model name for "
+                            "the dashboard", "value": 0.62, "n": 12}, {"label": "Physician's draft", "value": 0.2, "n": 12}])
+    assert "<script>" not in bars and "&lt;script&gt;" in bars and "…" in bars and "0.62 " in bars
+    assert "(12 comparisons)" in bars
+
+
+def test_long_actions_report_progress_with_counts(app, tmp_path):
+    batch = tmp_path / "b.jsonl"
+    batch.write_text("\n".join(json.dumps({"patient": f"Knee pain {i}, worse at night.", "draft": f"Ice it, {i}."})
+                               for i in range(12)))
+    steps = list(app.import_steps(None, str(batch)))
+    assert steps[0].startswith("…") and any(s.startswith("… Row 10 read: 10 new case(s)") for s in steps)
+    assert steps[-1].startswith("Imported 12 cases")
+    assert app.import_batch(None, str(batch)).startswith("Imported 0 cases and 0 replies; 12 row(s) matched")
+    assert list(app.import_steps(None, ""))[-1].startswith("⚠")
+    app.store.db.execute("delete from replies where case_id > 2")  # two cases left to fill: keep the test short
+    app.store.db.execute("delete from cases where id > 2")
+    app.store.db.commit()
+    lines = list(app.fill(1, "default"))
+    assert any(line.startswith("… Case 1 of 2 (edit): First try") for line in lines)
+    assert any("Case 2 of 2 (check)" in line for line in lines) and lines[-1].startswith("Wrote replies for 2 case(s)")

@@ -28,6 +28,7 @@ from ..annotation import (
 from ..errors import EmpathyError, InputError
 from ..generation.streaming import run_streaming
 from ..inputs import clean_text
+from ..store import HUMAN_MODEL, PHYSICIAN_MODEL
 from . import plots, render
 from .review import tradeoff_curve
 from .session import Session
@@ -230,7 +231,7 @@ class App:
     def tradeoff_steps(self, patient, draft, model_id):
         """Generator of (status, plot HTML, table): progress per level ("Level 2 (3 of 4): ..."), then the plot."""
         start = time.perf_counter()
-        empty = pd.DataFrame()
+        empty = ""
         yield render.status_html("Editing your draft at levels 0-3 (4 edits)…", state="busy"), "", empty
         try:
             patient_, draft_ = self._tradeoff_inputs(patient, draft)
@@ -245,11 +246,8 @@ class App:
         except Exception as e:  # noqa: BLE001
             yield render.error_html(_problem(e)), "", empty
             return
-        best = [p for p in points if verdict(p["flags"], needs_review=p["needs_review"]).level == "ok"]
-        advice = (f"The warmest level whose edit is safe to send after a read: level {max(best, key=lambda p: p['empathy'])['level']}."
-                  if best else "No level's edit is safe to send without review for this draft.")
-        yield (render.status_html(f"Done in {_seconds(start)}. {advice}", state="done"), plots.tradeoff_svg(points),
-               self._tradeoff_table(points))
+        yield (render.status_html(f"Done in {_seconds(start)}. {_level_advice(points)}", state="done"),
+               plots.tradeoff_svg(points), render.levels_html(points))
 
     @staticmethod
     def _tradeoff_inputs(patient, draft) -> tuple[str, str]:
@@ -292,7 +290,7 @@ class App:
         yield "… Reading the batch"
         try:
             run = run_streaming(lambda emit: import_cases(
-                self.store, str(path), on_row=lambda n, r: emit("row", (n, r.cases, r.existing_cases)) if n % 25 == 0
+                self.store, str(path), on_row=lambda n, r: emit("row", (n, r.cases, r.existing_cases)) if n % 10 == 0
                 else None))
             for event, value in run:
                 if event == "row":
@@ -373,15 +371,18 @@ class App:
         rows = [{"Annotators": k.replace("|", " and "), "Pairs both judged": ag.cohen_shared.get(k, 0),
                  "Agreement (Cohen's kappa)": None if v is None else round(v, 2),
                  "What it means": kappa_meaning(v, ag.cohen_shared.get(k, 0))} for k, v in ag.cohen.items()]
-        rows.append({"Annotators": f"all {len(ag.annotators)} (Fleiss' kappa)", "Pairs both judged": ag.shared_items,
+        rows.append({"Annotators": f"all {_count(len(ag.annotators), 'annotator')} (Fleiss' kappa)", "Pairs both judged": ag.shared_items,
                      "Agreement (Cohen's kappa)": None if ag.fleiss is None else round(ag.fleiss, 2),
                      "What it means": kappa_meaning(ag.fleiss, ag.shared_items)})
         stats = self.store.stats()
-        summary = (f"{stats['cases']} cases · {stats['replies']} replies · {stats['judgments']} judgments · "
-                   f"{stats['accepted_edits']} accepted edits · {ag.shared_items} pairs judged by 2+ annotators")
-        table = rates.rename(columns={"model": "Reply from", "level": "Empathy level", "wins": "Preferred",
-                                      "losses": "Not preferred", "ties": "Equally good", "n": "Comparisons",
-                                      "win_rate": "Preferred share (ties count half)"})
+        summary = " · ".join(_count(n, word) for n, word in (
+            (stats["cases"], "case"), (stats["replies"], "reply"), (stats["judgments"], "judgment"),
+            (stats["accepted_edits"], "accepted edit"))) + f" · {_count(ag.shared_items, 'pair')} judged by 2+ annotators"
+        kinds = rates["model"].map(_source)
+        table = pd.DataFrame({"Reply": kinds.map(lambda k: k[0]), "Model": kinds.map(lambda k: k[1])}).join(
+            rates.drop(columns=["model"]).rename(columns={
+                "level": "Empathy level", "wins": "Preferred", "losses": "Not preferred", "ties": "Equally good",
+                "n": "Comparisons", "win_rate": "Preferred share (ties count half)"}))
         prog = pd.DataFrame(progress(self.store), columns=["annotator", "judged_pairs", "total_pairs"]).rename(
             columns={"annotator": "Annotator", "judged_pairs": "Pairs judged", "total_pairs": "Pairs in the queue"})
         return summary, table, plot, pd.DataFrame(rows), prog
@@ -393,7 +394,9 @@ class App:
         except Exception as e:  # noqa: BLE001
             empty = pd.DataFrame()
             return render.error_html(_problem(e)), empty, "", empty, empty
-        bars = plots.bars_svg([dict(r, n=n) for r, n in zip(plot.to_dict("records"), table["Comparisons"])])
+        bars = plots.bars_svg([{"label": r["Reply"] + ("" if r["Empathy level"] == "-" else f", level {r['Empathy level']}"),
+                                "sublabel": r["Model"], "value": r["Preferred share (ties count half)"],
+                                "n": r["Comparisons"]} for r in table.to_dict("records")])
         return render.status_html(summary), table, bars, kappa, prog
 
     # --- API for scripts and load tests ----------------------------------------------------------------------
@@ -408,6 +411,36 @@ class App:
             return self.store.add_judgment(who(annotator, request), int(reply_a), int(reply_b), choice, dimension)
         except EmpathyError as e:
             raise gr.Error(str(e))
+
+
+def _count(n: int, word: str) -> str:
+    """ "1 case", "2 cases", "3 replies"."""
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
+
+
+def _source(label: str) -> tuple[str, str]:
+    """("LLM edit", model) from a win-rate label such as "smollm2 (edit)"; the physician's and clinicians' rows."""
+    for kind, words in (("edit", "LLM edit"), ("generate", "LLM reply (message only)")):
+        if label.endswith(f" ({kind})"):
+            return words, label[: -len(kind) - 3]
+    if label == PHYSICIAN_MODEL:
+        return "Physician's draft", ""
+    if label == HUMAN_MODEL:
+        return "Clinician's accepted version", ""
+    return label, ""
+
+
+def _level_advice(points: list[dict]) -> str:
+    """Which level to use, in one sentence."""
+    if len({" ".join((p.get("text") or "").split()) for p in points}) == 1:
+        return "Every level gave the same edit."
+    ok = [p for p in points if verdict(p.get("flags", []), needs_review=p.get("needs_review", False)).level == "ok"]
+    if not ok:
+        return "No level's edit is safe to send without review for this draft."
+    best = max(ok, key=lambda p: (p["empathy"] or 0, -p["level"]))
+    return f"The warmest edit that is safe to send after a read: level {best['level']}."
 
 
 def _edit_text(composed) -> str:

@@ -99,33 +99,36 @@ def _level_names(levels: list[int]) -> str:
     return f"Level {levels[0]}" if len(levels) == 1 else "Levels " + ", ".join(str(v) for v in levels)
 
 
-def bars_svg(rows: list[dict], *, value: str = "win_rate", label: str = "label", note: str = "n") -> str:
-    """Horizontal bars, one row each: the label left of its bar (shortened with the full text on hover), the value
-    and ``note`` (comparisons) at the bar's end. Scale 0-1 with a line at 0.5 (as often preferred as not)."""
+def bars_svg(rows: list[dict]) -> str:
+    """Horizontal bars, one row each: a two-line label left of the bar (``label`` what the reply is, ``sublabel`` the
+    model, shortened with the full text on hover) and the value with ``n`` comparisons at the bar's end. Scale 0-1
+    with a dashed line at 0.5 (preferred as often as not)."""
     if not rows:
         return ""
-    W, row_h, left, right, top = 640, 30, 230, 110, 26
+    W, row_h, left, right, top = 760, 42, 270, 190, 30
     H = top + row_h * len(rows) + 34
     sx = lambda v: left + v * (W - left - right)  # noqa: E731
     parts = [f"<svg class='ee-plot' viewBox='0 0 {W} {H}' role='img' {FONT} font-size='13' "
              "aria-label='How often each reply source was preferred'>"]
     for t in (0, 0.25, 0.5, 0.75, 1.0):
-        dash = "" if t != 0.5 else " stroke-dasharray='4 3'"
+        dash = " stroke-dasharray='4 3'" if t == 0.5 else ""
         parts.append(f"<line x1='{sx(t):.1f}' x2='{sx(t):.1f}' y1='{top - 4}' y2='{H - 30}' "
                      f"stroke='{'#8c959f' if t == 0.5 else '#eaeef2'}'{dash}/>"
                      f"<text x='{sx(t):.1f}' y='{H - 14}' text-anchor='middle' fill='#57606a'>{t:.2f}</text>")
-    parts.append(f"<text x='{sx(0.5):.1f}' y='{top - 10}' text-anchor='middle' fill='#57606a' font-size='12'>"
+    parts.append(f"<text x='{sx(0.5):.1f}' y='{top - 12}' text-anchor='middle' fill='#57606a' font-size='12'>"
                  "preferred half the time</text>")
     for i, r in enumerate(rows):
         y = top + i * row_h
-        full = str(r[label])
-        short = full if len(full) <= 30 else full[:29] + "…"
-        v = float(r[value] or 0)
-        parts.append(f"<text x='{left - 8}' y='{y + 19}' text-anchor='end' fill='#1f2328'><title>{escape(full)}</title>"
-                     f"{escape(short)}</text>"
-                     f"<rect x='{left}' y='{y + 6}' width='{max(v, 0.002) * (W - left - right):.1f}' height='{row_h - 12}' "
-                     f"fill='#0969da' rx='2'/>"
-                     f"<text x='{sx(v) + 6:.1f}' y='{y + 19}' fill='#1f2328'>{v:.2f} (n={escape(str(r.get(note, '')))})"
-                     "</text>")
+        label, sub = str(r.get("label", "")), str(r.get("sublabel") or "")
+        short = sub if len(sub) <= 34 else sub[:33] + "…"
+        v = float(r.get("value") or 0)
+        parts.append(f"<text x='{left - 10}' y='{y + 18}' text-anchor='end' fill='#1f2328'>{escape(label)}</text>")
+        if sub:
+            parts.append(f"<text x='{left - 10}' y='{y + 33}' text-anchor='end' fill='#57606a' font-size='11'>"
+                         f"<title>{escape(sub)}</title>{escape(short)}</text>")
+        parts.append(f"<rect x='{left}' y='{y + 9}' width='{max(v, 0.002) * (W - left - right):.1f}' "
+                     f"height='{row_h - 18}' fill='#0969da' rx='2'/>"
+                     f"<text x='{sx(v) + 6:.1f}' y='{y + 26}' fill='#1f2328'>{v:.2f} "
+                     f"<tspan fill='#57606a' font-size='12'>({escape(str(r.get('n', '')))} comparison{'' if r.get('n') == 1 else 's'})</tspan></text>")
     parts.append("</svg>")
     return "".join(parts)

@@ -48,7 +48,10 @@ CSS = """
 .ee-attempt.ee-refused { border-left-color: #cf222e; }
 .ee-attempt.ee-used { border-left-color: #2da44e; }
 .ee-attempt .ee-text { color: #57606a; }
-.ee-plot { width: 100%; max-width: 720px; height: auto; }
+.ee-plot { width: 100%; max-width: 820px; height: auto; }
+.ee-levels { border-collapse: collapse; font-size: 0.9rem; width: 100%; }
+.ee-levels th, .ee-levels td { border-bottom: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; }
+.ee-levels td.ee-num { white-space: nowrap; }
 .ee-about { font-size: 0.8rem; color: #57606a; margin-top: 12px; }
 """
 
@@ -141,9 +144,9 @@ def card(title: str, body_html: str, review=None, *, note: str = "", attempts: l
     flags: list[str] = []
     if review is not None:
         flags = list(review.flags)
-        if review.kind == "original":  # nothing about the length of the physician's own draft
+        if review.kind != "edit":  # the draft's length matters for edits only (not said on the draft itself)
             flags = [f for f in flags if f not in DRAFT_NOTES]
-        else:
+        if review.kind != "original":  # the physician's own draft gets no verdict
             parts.append(verdict_html(verdict(flags, needs_review=review.needs_review, kind=review.kind)))
     parts.append(body_html)
     if review is not None:
@@ -157,7 +160,9 @@ def card(title: str, body_html: str, review=None, *, note: str = "", attempts: l
         if path in PATH_TEXT:
             lines.append(f"How it was made: {escape(PATH_TEXT[path])}.")
         parts.append(f'<div class="ee-metrics">{"<br>".join(lines)}</div>')
-        parts.append(f'<div class="ee-metrics">{flags_html(flags)}</div>')
+        chips = [f for f in flags if f != "crisis_language"]  # said in the banner above the case and the verdict
+        if chips or review.kind != "original":
+            parts.append(f'<div class="ee-metrics">{flags_html(chips)}</div>')
     if attempts:
         parts.append(attempts_html(attempts, path))
     if note:
@@ -197,6 +202,20 @@ def attempts_html(attempts: list[dict], used_path: str | None = None) -> str:
     return f'<details class="ee-attempts"><summary>{escape(summary)}</summary>{"".join(items)}</details>'
 
 
+def levels_html(points: list[dict]) -> str:
+    """The level comparison as a table a clinician reads: warmth, facts, verdict, and each edit (collapsed)."""
+    rows = []
+    for p in points:
+        v = verdict(p.get("flags", []), needs_review=p.get("needs_review", False))
+        rows.append(f"<tr><td class='ee-num'>Level {escape(str(p['level']))}</td><td class='ee-num'>{_num(p['empathy'])}</td>"
+                    f"<td class='ee-num'>{_num(p['recall'])}</td><td class='ee-num'>{_num(p['precision'])}</td>"
+                    f"<td>{verdict_html(v)}<details><summary>The edit</summary>{text_html(p.get('text'))}</details></td>"
+                    "</tr>")
+    head = ("<tr><th>Level</th><th>Empathy</th><th>Facts kept<br><small>(recall)</small></th>"
+            "<th>Supported<br><small>(precision)</small></th><th>Verdict</th></tr>")
+    return f'<table class="ee-levels">{head}{"".join(rows)}</table>'
+
+
 def placeholder(title: str, message: str) -> str:
     return card(title, f'<div class="ee-muted">{escape(message)}</div>')
 
@@ -225,20 +244,21 @@ def status_html(message: str, *, state: str = "info", steps: list[str] | None = 
             + (f'<ol class="ee-steps">{items}</ol>' if items else "") + "</div>")
 
 
-def message_html(message: str) -> str:
-    """A callback's plain message as HTML: "⚠ ..." an error, "… ..." work in progress, anything else done."""
+def message_html(message: str, *, failed: str = "Could not finish:") -> str:
+    """A callback's plain message as HTML: "⚠ ..." an error (led by ``failed``), "… ..." work in progress, anything
+    else done."""
     if not message:
         return ""
     if message.startswith("⚠"):
-        return error_html(message[1:].strip())
+        return error_html(message[1:].strip(), lead=failed)
     if message.startswith("…"):
         return status_html(message[1:].strip() + "…", state="busy")
     return status_html(message, state="done")
 
 
-def error_html(message: str) -> str:
+def error_html(message: str, *, lead: str = "Could not finish:") -> str:
     """An error that stays where it happened until the next action."""
-    return f'<div class="ee-error" role="alert"><strong>Could not finish:</strong>{escape(message)}</div>'
+    return f'<div class="ee-error" role="alert"><strong>{escape(lead)}</strong>{escape(message)}</div>'
 
 
 ABOUT = ("About the empathy score: it uses a model trained on the EPITOME data. Acknowledgement: University of "

@@ -39,12 +39,13 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
             with gr.Row():
                 patient = gr.Textbox(label="Patient message", lines=6, elem_id="patient")
                 draft = gr.Textbox(label="Physician draft", lines=6, elem_id="draft")
+            with gr.Row():  # settings on one row, buttons below: at 1024 px nothing is squeezed or cut
+                level = gr.Slider(0, 3, value=1, step=1, label="Empathy level",
+                                  info="0 none · 1 standard · 2 high · 3 extreme", elem_id="level", scale=1)
+                model = gr.Dropdown(choices, value=choices[0][1], label="Model", elem_id="model", scale=2)
             with gr.Row():
-                level = gr.Slider(0, 3, value=1, step=1, label="Empathy level (0 none · 1 standard · 2 high · 3 extreme)",
-                                  elem_id="level")
-                model = gr.Dropdown(choices, value=choices[0][1], label="Model", elem_id="model")
-                refresh_models = gr.Button("Refresh model list", elem_id="refresh-models", scale=0)
-                go = gr.Button("Edit and generate", variant="primary", elem_id="go")
+                refresh_models = gr.Button("Refresh model list", elem_id="refresh-models", scale=0, min_width=200)
+                go = gr.Button("Edit and generate", variant="primary", elem_id="go", scale=1)
             status = gr.HTML("", elem_id="status")
             case_header = gr.HTML("", elem_id="emotion")  # crisis banner (when any) and the patient's emotions
             gr.HTML(render.legend(), elem_id="legend")
@@ -61,10 +62,11 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
                     v_all = gr.Radio(list(VOTES), label="Overall", elem_id="vote-overall")
                 vote_btn = gr.Button("Save judgment (a new vote replaces your earlier one)", elem_id="vote")
                 with gr.Row():
-                    rate_kind = gr.Radio([(TITLES[k], k) for k in TITLES], value="edit", label="Rate one reply",
+                    rate_kind = gr.Radio([(TITLES[k], k) for k in TITLES], value="edit",
+                                         label="Rate one reply (a new rating replaces your earlier one)",
                                          elem_id="rate-kind")
-                    up = gr.Button("Thumbs up: good reply", elem_id="thumbs-up", scale=0)
-                    down = gr.Button("Thumbs down: not good", elem_id="thumbs-down", scale=0)
+                    up = gr.Button("Thumbs up", elem_id="thumbs-up", scale=0, min_width=150)
+                    down = gr.Button("Thumbs down", elem_id="thumbs-down", scale=0, min_width=150)
                 judge_status = gr.HTML("", elem_id="judge-status")
             with gr.Accordion("Accept with my changes", open=True):
                 accept_from = gr.Radio([(TITLES["edit"], "edit"), (TITLES["generate"], "generate")], value="edit",
@@ -79,7 +81,7 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
                 curve_btn = gr.Button("Edit at levels 0-3 and plot", elem_id="curve")
                 curve_status = gr.HTML("", elem_id="curve-status")
                 curve = gr.HTML("", elem_id="curve-plot")
-                curve_table = gr.Dataframe(label="Each level", interactive=False, wrap=True, elem_id="curve-table")
+                curve_table = gr.HTML("", elem_id="curve-table")
 
         with gr.Tab("Annotate", elem_id="tab-annotate"):
             with gr.Row():
@@ -112,7 +114,8 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
             gr.Markdown("**How often each source's reply was preferred** (ties count half; the dashed line is half "
                         "the time)")
             rates_plot = gr.HTML("", elem_id="rates-plot")
-            rates = gr.Dataframe(label="Preferences per source and empathy level", interactive=False, elem_id="rates")
+            rates = gr.Dataframe(label="Preferences per source and empathy level", interactive=False, wrap=True,
+                                 elem_id="rates", column_widths=["18%", "24%", "8%", "11%", "11%", "8%", "10%", "10%"])
             kappa = gr.Dataframe(label="Agreement between annotators on the pairs they both judged (1 = always agree, "
                                        "0 = no better than chance)", interactive=False, wrap=True, elem_id="kappa")
             progress_table = gr.Dataframe(label="Progress", interactive=False, elem_id="progress-table")
@@ -132,16 +135,16 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
             yield from app.compose(patient, draft, level, model, name, request)
 
         def judge(ids, pair, e, a, o, name, request: gr.Request):
-            return render.message_html(app.judge(ids, pair, e, a, o, name, request))
+            return render.message_html(app.judge(ids, pair, e, a, o, name, request), failed="Not saved:")
 
         def rate_up(ids, kind, name, request: gr.Request):
-            return render.message_html(app.rate(ids, kind, 1, name, request))
+            return render.message_html(app.rate(ids, kind, 1, name, request), failed="Not saved:")
 
         def rate_down(ids, kind, name, request: gr.Request):
-            return render.message_html(app.rate(ids, kind, -1, name, request))
+            return render.message_html(app.rate(ids, kind, -1, name, request), failed="Not saved:")
 
         def accept(ids, kind, text, name, request: gr.Request):
-            return render.message_html(app.accept(ids, kind, text, name, request))
+            return render.message_html(app.accept(ids, kind, text, name, request), failed="Not saved:")
 
         def import_batch(file, source):
             for message in app.import_steps(file, source):
@@ -158,7 +161,7 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
 
         def vote(pair, e, a, o, name, request: gr.Request):
             message, shown = app.vote(pair, e, a, o, name, request)
-            return render.message_html(message), shown
+            return render.message_html(message, failed="Not saved:"), shown
 
         def record_judgment(annotator: str, reply_a: int, reply_b: int, choice: str, dimension: str,
                             request: gr.Request) -> int:

@@ -85,7 +85,16 @@ def verdict(flags: list[str], *, needs_review: bool = False, kind: str = "edit")
         return Verdict("not-safe", "Not safe to send: " + "; ".join(flag_text(f) for f in blocking) + ".")
     review = [f for f in flags if f not in STYLE and f not in DRAFT_NOTES]
     if review:
-        return Verdict("review", "Needs review: " + "; ".join(flag_text(f) for f in review) + ".")
+        # the reply's own problems (two, then a count: the chips below list them all), then the patient's crisis
+        crisis = "crisis_language" in review
+        own = [f for f in review if f != "crisis_language"]
+        parts = []
+        if own:
+            more = len(own) - 2
+            parts.append("; ".join(flag_text(f) for f in own[:2]) + (f"; and {more} more (listed below)" if more > 0 else ""))
+        if crisis:
+            parts.append(flag_text("crisis_language") + " (see the banner above)")
+        return Verdict("review", "Needs review: " + ". Also: ".join(parts) + ".")
     if needs_review:
         return Verdict("review", "Needs review: the fact check could not confirm every fact.")
     notes = [f for f in flags if f in STYLE or (f in DRAFT_NOTES and kind == "edit")]
