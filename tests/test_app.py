@@ -240,6 +240,11 @@ def test_plots_fit_the_data_and_labels_do_not_overlap():
     for i, (x1, y1, t1) in enumerate(labels):
         for x2, y2, t2 in labels[i + 1:]:
             assert abs(y1 - y2) >= 14 or x1 + 7.2 * len(t1) <= x2 or x2 + 7.2 * len(t2) <= x1, (t1, t2)
+    # points a few pixels apart (0.30 and 0.31 on a 0.1-0.45 axis) would hide each other: one dot, both levels named
+    near = [{"level": 0, "precision": 1.0, "empathy": 0.11}, {"level": 1, "precision": 1.0, "empathy": 0.30},
+            {"level": 2, "precision": 1.0, "empathy": 0.31}, {"level": 3, "precision": 0.8, "empathy": 0.45}]
+    svg = plots.tradeoff_svg(near)
+    assert svg.count("<circle") == 3 and "Levels 1, 2" in svg and "Level 2: empathy 0.31" in svg
     bars = plots.bars_svg([{"label": "LLM edit, level 2", "sublabel": "<script>x</script> a very long model name for "
                             "the dashboard", "value": 0.62, "n": 12}, {"label": "Physician's draft", "value": 0.2, "n": 12}])
     assert "<script>" not in bars and "&lt;script&gt;" in bars and "…" in bars and "0.62 " in bars

@@ -224,7 +224,7 @@ def _tradeoff_and_dashboard_screenshots(page, shots: Path, expect):
     page.get_by_role("tab", name="Compose").click()
     page.get_by_text("Compare the empathy levels for this case").click()
     page.locator("#curve").click()
-    expect(page.locator("#curve-status")).to_contain_text("Done", timeout=LONG)
+    expect(page.locator("#curve-status")).to_contain_text("Done", timeout=3 * LONG)  # four edits
     expect(page.locator("#curve-plot svg.ee-plot")).to_be_visible()
     top = _page_y(page, "#curve") - 70  # the section's title and its button
     bottom = _page_y(page, "#curve-table", bottom=True) + 16

@@ -382,7 +382,7 @@ class App:
         table = pd.DataFrame({"Reply": kinds.map(lambda k: k[0]), "Model": kinds.map(lambda k: k[1])}).join(
             rates.drop(columns=["model"]).rename(columns={
                 "level": "Empathy level", "wins": "Preferred", "losses": "Not preferred", "ties": "Equally good",
-                "n": "Comparisons", "win_rate": "Preferred share (ties count half)"}))
+                "n": "Times compared", "win_rate": "Preferred share (ties count half)"}))
         prog = pd.DataFrame(progress(self.store), columns=["annotator", "judged_pairs", "total_pairs"]).rename(
             columns={"annotator": "Annotator", "judged_pairs": "Pairs judged", "total_pairs": "Pairs in the queue"})
         return summary, table, plot, pd.DataFrame(rows), prog
@@ -396,7 +396,7 @@ class App:
             return render.error_html(_problem(e)), empty, "", empty, empty
         bars = plots.bars_svg([{"label": r["Reply"] + ("" if r["Empathy level"] == "-" else f", level {r['Empathy level']}"),
                                 "sublabel": r["Model"], "value": r["Preferred share (ties count half)"],
-                                "n": r["Comparisons"]} for r in table.to_dict("records")])
+                                "n": r["Times compared"]} for r in table.to_dict("records")])
         return render.status_html(summary), table, bars, kappa, prog
 
     # --- API for scripts and load tests ----------------------------------------------------------------------

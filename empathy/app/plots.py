@@ -54,7 +54,8 @@ def _place_labels(points: list[tuple[float, float, str]], height: float = 15.0) 
 
 
 def tradeoff_svg(points: list[dict]) -> str:
-    """Empathy (y) against fact precision (x) for the levels of one case; coincident points share one label."""
+    """Empathy (y) against fact precision (x) for the levels of one case; points that would hide each other share
+    one dot and one label ("Levels 1, 2")."""
     points = [p for p in points if p.get("empathy") is not None and p.get("precision") is not None]
     if not points:
         return ""
@@ -79,14 +80,23 @@ def tradeoff_svg(points: list[dict]) -> str:
                  "Fact precision: share of its medical statements found in your draft</text>")
     parts.append(f"<text transform='translate(16 {top + (H - top - bottom) / 2}) rotate(-90)' text-anchor='middle' "
                  "fill='#1f2328'>Empathy score</text>")
-    groups: dict[tuple[float, float], list[int]] = {}
-    for p in points:
-        groups.setdefault((round(p["precision"], 3), round(p["empathy"], 3)), []).append(int(p["level"]))
+    # points closer than a dot's width would hide each other: one dot, one label naming every level there
+    groups: list[list[dict]] = []
+    for p in sorted(points, key=lambda p: int(p["level"])):
+        near = next((g for g in groups if abs(sx(g[0]["precision"]) - sx(p["precision"])) < 12
+                     and abs(sy(g[0]["empathy"]) - sy(p["empathy"])) < 12), None)
+        if near is None:
+            groups.append([p])
+        else:
+            near.append(p)
     labels = []
-    for (x, y), levels in groups.items():
+    for group in groups:
+        levels = [int(p["level"]) for p in group]
+        x, y = group[0]["precision"], group[0]["empathy"]
         colour = LEVEL_COLOURS[min(levels) % 4]
+        title = "; ".join(f"Level {p['level']}: empathy {p['empathy']:.2f}, precision {p['precision']:.2f}" for p in group)
         parts.append(f"<circle cx='{sx(x):.1f}' cy='{sy(y):.1f}' r='7' fill='{colour}' stroke='#fff' stroke-width='2'>"
-                     f"<title>{escape(_level_names(levels))}: empathy {y:.2f}, precision {x:.2f}</title></circle>")
+                     f"<title>{escape(title)}</title></circle>")
         labels.append((sx(x), sy(y), _level_names(levels)))
     for lx, ly, text in _place_labels(labels):
         parts.append(f"<text x='{lx:.1f}' y='{ly:.1f}' fill='#1f2328'>{escape(text)}</text>")

@@ -115,9 +115,10 @@ def build_app(settings: Settings, store=None, *, load_model: bool = True):
                         "the time)")
             rates_plot = gr.HTML("", elem_id="rates-plot")
             rates = gr.Dataframe(label="Preferences per source and empathy level", interactive=False, wrap=True,
-                                 elem_id="rates", column_widths=["18%", "24%", "8%", "11%", "11%", "8%", "10%", "10%"])
+                                 elem_id="rates", column_widths=["17%", "23%", "9%", "11%", "11%", "9%", "10%", "10%"])
             kappa = gr.Dataframe(label="Agreement between annotators on the pairs they both judged (1 = always agree, "
-                                       "0 = no better than chance)", interactive=False, wrap=True, elem_id="kappa")
+                                       "0 = no better than chance)", interactive=False, wrap=True, elem_id="kappa",
+                                 column_widths=["30%", "12%", "14%", "44%"])
             progress_table = gr.Dataframe(label="Progress", interactive=False, elem_id="progress-table")
 
         for title, elem_id, build in app_tabs():  # plugins: the Retrain tab of the training package
