@@ -161,6 +161,14 @@ def test_tradeoff_curve_has_one_point_per_level(app):
     assert df["fact precision"].between(0, 1).all() and df["empathy"].between(0, 1).all()
 
 
+def test_tradeoff_with_crisis_language_calls_no_level_safe(app):
+    *steps, (status, plot, table) = list(app.tradeoff_steps(
+        PATIENT + " Some nights I think about ending my life.", DRAFT, "default"))
+    assert any("(1 of 4)" in s[0] for s in steps) and "<svg" in plot
+    assert "suicide or self-harm" in status and "every level" in status
+    assert table.count("Needs review") == 4 and "Safe to send" not in table
+
+
 def test_model_picker_lists_embedded_model_and_adapters_with_run_descriptions(app, tmp_path):
     from empathy.models import EMBEDDED_ID
 

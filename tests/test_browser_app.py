@@ -226,7 +226,9 @@ def _tradeoff_and_dashboard_screenshots(page, shots: Path, expect):
     page.locator("#curve").click()
     expect(page.locator("#curve-status")).to_contain_text("Done", timeout=3 * LONG)  # four edits
     expect(page.locator("#curve-plot svg.ee-plot")).to_be_visible()
-    top = _page_y(page, "#curve") - 70  # the section's title and its button
+    assert "Safe to send" not in page.locator("#curve-table").inner_text()  # crisis language: every level to review
+    title = page.get_by_text("Compare the empathy levels for this case")
+    top = title.evaluate("e => e.getBoundingClientRect().top + window.scrollY") - 12  # the section's title
     bottom = _page_y(page, "#curve-table", bottom=True) + 16
     page.screenshot(path=str(shots / "tradeoff.png"), full_page=True,
                     clip={"x": 0, "y": top, "width": 1024, "height": bottom - top})

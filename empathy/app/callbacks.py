@@ -436,6 +436,9 @@ def _level_advice(points: list[dict]) -> str:
     """Which level to use, in one sentence."""
     if len({" ".join((p.get("text") or "").split()) for p in points}) == 1:
         return "Every level gave the same edit."
+    if any("crisis_language" in p.get("flags", []) for p in points):
+        return ("The patient's message mentions suicide or self-harm: contact the patient first; every level's edit "
+                "needs review.")
     ok = [p for p in points if verdict(p.get("flags", []), needs_review=p.get("needs_review", False)).level == "ok"]
     if not ok:
         return "No level's edit is safe to send without review for this draft."

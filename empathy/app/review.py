@@ -89,7 +89,9 @@ def tradeoff_curve(patient: str, draft: str, *, backend: Backend, levels=(0, 1, 
                    on_point: Callable[[dict], None] | None = None,
                    on_progress: Callable[[str], None] | None = None) -> list[dict]:
     """Edit the draft at each level; empathy and fact precision/recall of each edit (one point per level), with its
-    review (flags, needs_review) and how it was made. ``on_progress`` gets "Level 2 (3 of 4): ..." lines."""
+    review (flags, needs_review) and how it was made. ``on_progress`` gets "Level 2 (3 of 4): ..." lines.
+    Crisis language in the patient's message makes every level's edit one to review, as in the compose view."""
+    crisis = bool(emotion_report(patient).get("crisis"))
     points = []
     for n, level in enumerate(levels, 1):
         def progress(line, level=level, n=n):
@@ -98,7 +100,7 @@ def tradeoff_curve(patient: str, draft: str, *, backend: Backend, levels=(0, 1, 
 
         result = edit_reply(patient, draft, level, backend=backend, on_progress=progress)
         progress("scoring empathy")
-        review = review_reply(patient, draft, result.text, "edit", extra_flags=result.flags)
+        review = review_reply(patient, draft, result.text, "edit", crisis=crisis, extra_flags=result.flags)
         point = {"level": level, "empathy": review.empathy, "precision": review.precision, "recall": review.recall,
                  "text": result.text, "path": result.path, "flags": review.flags, "needs_review": review.needs_review}
         points.append(point)
