@@ -37,7 +37,7 @@ MY_VERSION = ("I understand how worrying a rising PSA feels. Your PSA is 4.2, up
               "enlarged prostate or infection. Repeat the PSA test in 3 months. Continue tamsulosin 0.4 mg daily. "
               "Call if you have fever.")
 MY_SECOND_VERSION = MY_VERSION + " Please call me today so we can talk."
-LONG = 400_000  # ms: the embedded model on a busy 2-core CPU, first call loads the scorer too
+LONG = 600_000  # ms: the embedded model on a busy shared 2-core CPU (a first edit took 280-360 s), first call loads the scorer too
 BUTTONS = ("go", "refresh-models", "vote", "thumbs-up", "thumbs-down", "accept")  # and the Annotate tab's, below
 # Every change of the edit card while the model works, to show that no unchecked text reached it.
 WATCH_EDIT_CARD = """() => {
