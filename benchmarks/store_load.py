@@ -4,7 +4,8 @@
 
 Every mode checks that exactly the expected number of rows landed and that ``PRAGMA integrity_check`` passes.
 ``--api`` also starts ``python app.py`` and records 16 x 100 judgments with ``gradio_client`` (as the load test does).
-Each judgment is its own committed transaction with ``synchronous=FULL``.
+Each judgment is its own committed transaction with ``synchronous=FULL``, by its own annotator (one annotator voting
+again on a pair replaces the judgment, which would measure updates instead of inserts).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def setup(db: Path) -> tuple[int, int]:
 def _proc(db, a, b, n, k):
     s = Store(db)
     for i in range(n):
-        s.add_judgment(f"p{k}", a, b, ("a", "b", "tie")[i % 3])
+        s.add_judgment(f"p{k}-{i}", a, b, ("a", "b", "tie")[i % 3])
     s.close()
 
 
@@ -55,7 +56,7 @@ def bench_threads(n: int, threads: int) -> None:
         store = Store(db)
         per = n // threads
         start = time.perf_counter()
-        ts = [threading.Thread(target=lambda k=k: [store.add_judgment(f"t{k}", a, b, "a") for _ in range(per)])
+        ts = [threading.Thread(target=lambda k=k: [store.add_judgment(f"t{k}-{i}", a, b, "a") for i in range(per)])
               for k in range(threads)]
         [t.start() for t in ts]
         [t.join() for t in ts]
@@ -94,7 +95,7 @@ def bench_api(clients: int = 16, per: int = 100) -> None:
                 try:
                     c = Client(server.url, verbose=False)
                     for i in range(per):
-                        c.predict(f"c{k}", a, b, "a", "overall", api_name="/record_judgment")
+                        c.predict(f"c{k}-{i}", a, b, "a", "overall", api_name="/record_judgment")
                 except Exception as e:
                     errors.append(repr(e))
 

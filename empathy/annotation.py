@@ -22,7 +22,7 @@ from .errors import InputError
 from .files import iter_jsonl
 from .inputs import decode_bytes
 from .prompts import level_number
-from .store import JUDGMENT_DIMENSIONS, PHYSICIAN_MODEL, Store
+from .store import JUDGMENT_DIMENSIONS, PHYSICIAN_MODEL, Saved, Store
 
 PATIENT_FIELDS = ("patient", "patient_message", "message", "question", "query", "input")
 DRAFT_FIELDS = ("draft", "physician_reply", "physician", "reply", "response", "answer", "original")
@@ -34,14 +34,29 @@ QUEUE_KINDS = ("original", "edit", "generate")  # accepted texts are already a p
 
 @dataclass
 class ImportReport:
-    cases: int = 0
-    replies: int = 0
+    cases: int = 0  # new cases
+    replies: int = 0  # new replies
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row number, why)
-    case_ids: list[int] = field(default_factory=list)
+    case_ids: list[int] = field(default_factory=list)  # every case a row maps to, new or already stored
+    existing_cases: int = 0  # rows whose message and draft were already a case
+    duplicate_replies: int = 0  # replies already stored (the draft given again as an "original", a re-import)
 
     def to_dict(self) -> dict:
         return {"cases": self.cases, "replies": self.replies, "skipped": len(self.skipped),
+                "existing_cases": self.existing_cases, "duplicate_replies": self.duplicate_replies,
                 "errors": [{"row": n, "error": e} for n, e in self.skipped]}
+
+    def summary(self) -> str:
+        """One line for people."""
+        parts = [f"Imported {self.cases} cases and {self.replies} replies"]
+        if self.existing_cases:
+            parts.append(f"{self.existing_cases} row(s) matched cases already stored (their new replies were added)")
+        if self.duplicate_replies:
+            parts.append(f"{self.duplicate_replies} repl{'y' if self.duplicate_replies == 1 else 'ies'} already "
+                         "stored were not added again")
+        if self.skipped:
+            parts.append(f"skipped {len(self.skipped)} row(s)")
+        return "; ".join(parts) + "."
 
 
 def read_rows(source: str, *, fmt: str | None = None, split: str = "train") -> Iterator[tuple[int, dict]]:
@@ -151,46 +166,68 @@ def _candidate_replies(row: dict) -> list[dict]:
 
 
 def import_cases(store: Store, source: str, *, fmt: str | None = None, split: str = "train",
-                 limit: int | None = None) -> ImportReport:
+                 limit: int | None = None, on_row=None) -> ImportReport:
     """Add every usable row as a case (its draft as the "original" reply, plus any candidate replies).
 
-    A bad row is skipped with its row number and reason; the good rows are kept.
+    Deduplicated: a row whose patient message and draft are already a case adds only its new replies to it, and a
+    candidate reply marked "original" with the draft's text is the draft, not a second physician reply. A bad row is
+    skipped with its row number and reason; the good rows are kept. ``on_row(n, report)`` is called after each row.
     """
     report = ImportReport()
     source_name = Path(source).name or source
     for n, row in read_rows(source, fmt=fmt, split=split):
         if limit is not None and report.cases >= limit:
             break
-        if "_error" in row:
-            report.skipped.append((n, row["_error"]))
-            continue
-        patient = _first(row, PATIENT_FIELDS)
-        if patient is None:
-            report.skipped.append((n, f"no patient message (one of: {', '.join(PATIENT_FIELDS)})"))
-            continue
-        draft = _first(row, DRAFT_FIELDS)
-        try:
-            candidates = _candidate_replies(row)
-            levels = [_level(c.get("level")) for c in candidates]
-            kinds = [c.get("kind") or "edit" for c in candidates]
-            meta = {k: v for k, v in row.items() if k in ("id", "specialty", "topic") and v not in (None, "")}
-            case_id = store.add_case(patient, draft, source=source_name, meta=meta or None)
-        except InputError as e:
-            report.skipped.append((n, str(e)))
-            continue
-        report.cases += 1
-        report.case_ids.append(case_id)
-        if draft:
-            store.add_reply(case_id, draft, kind="original", model=PHYSICIAN_MODEL, prompt="", level=None)
-            report.replies += 1
-        for c, level, kind in zip(candidates, levels, kinds):
-            try:
-                store.add_reply(case_id, c["text"], kind=kind, model=str(c.get("model") or "unknown"),
-                                prompt=str(c.get("prompt") or ""), level=level)
-                report.replies += 1
-            except InputError as e:
-                report.skipped.append((n, f"reply skipped: {e}"))
+        _import_row(store, n, row, source_name, report)
+        if on_row:
+            on_row(n, report)
     return report
+
+
+def _import_row(store: Store, n: int, row: dict, source_name: str, report: ImportReport) -> None:
+    if "_error" in row:
+        report.skipped.append((n, row["_error"]))
+        return
+    patient = _first(row, PATIENT_FIELDS)
+    if patient is None:
+        report.skipped.append((n, f"no patient message (one of: {', '.join(PATIENT_FIELDS)})"))
+        return
+    draft = _first(row, DRAFT_FIELDS)
+    try:
+        candidates = _candidate_replies(row)
+        levels = [_level(c.get("level")) for c in candidates]
+        kinds = [c.get("kind") or "edit" for c in candidates]
+        if draft is None and "original" in kinds:  # a reply marked "original" is the physician's draft
+            i = kinds.index("original")
+            draft = candidates[i]["text"]
+            del candidates[i], levels[i], kinds[i]
+        meta = {k: v for k, v in row.items() if k in ("id", "specialty", "topic") and v not in (None, "")}
+        saved = store.save_case(patient, draft, source=source_name, meta=meta or None)
+    except InputError as e:
+        report.skipped.append((n, str(e)))
+        return
+    case_id = saved.id
+    if saved.status == "new":
+        report.cases += 1
+    else:
+        report.existing_cases += 1
+    report.case_ids.append(case_id)
+    writes = []
+    if draft:
+        writes.append(dict(text=draft, kind="original", model=PHYSICIAN_MODEL, prompt="", level=None))
+    for c, level, kind in zip(candidates, levels, kinds):
+        if kind == "original":  # the physician's reply has no empathy level and one name on the dashboard
+            level = None
+        writes.append(dict(text=c["text"], kind=kind, model=str(c.get("model") or "unknown"),
+                           prompt=str(c.get("prompt") or ""), level=level))
+    for w in writes:
+        try:
+            if store.save_reply(case_id, **w).status == "new":
+                report.replies += 1
+            else:
+                report.duplicate_replies += 1
+        except InputError as e:
+            report.skipped.append((n, f"reply skipped: {e}"))
 
 
 # --- the queue ------------------------------------------------------------------------------------------------
@@ -222,8 +259,13 @@ def blind_order(annotator: str, a: dict, b: dict) -> tuple[dict, dict]:
     return (hi, lo) if _blind_swap(annotator, lo["id"], hi["id"]) else (lo, hi)
 
 
+def _same_text(text: str) -> str:
+    return " ".join(text.split())
+
+
 def queue_pairs(store: Store) -> list[tuple[int, int, int]]:
-    """Every (case, reply, reply) pair to judge, by case then reply ids; identical texts are skipped."""
+    """Every (case, reply, reply) pair to judge, by case then reply ids. A pair of identical texts is skipped, and so
+    is a pair whose two texts were already paired in this case (the same texts from another model or level)."""
     rows = store.query(
         f"select id, case_id, text from replies where kind in ({','.join('?' * len(QUEUE_KINDS))}) order by case_id, id",
         list(QUEUE_KINDS),
@@ -233,8 +275,11 @@ def queue_pairs(store: Store) -> list[tuple[int, int, int]]:
         by_case.setdefault(r["case_id"], []).append(r)
     pairs = []
     for case_id, replies in by_case.items():
+        seen: set[frozenset[str]] = set()
         for a, b in combinations(replies, 2):
-            if a["text"].strip() != b["text"].strip():
+            texts = frozenset((_same_text(a["text"]), _same_text(b["text"])))
+            if len(texts) == 2 and texts not in seen:
+                seen.add(texts)
                 pairs.append((case_id, a["id"], b["id"]))
     return pairs
 
@@ -262,11 +307,24 @@ def next_item(store: Store, annotator: str) -> QueueItem | None:
     return QueueItem(case_id, case["patient"], case["draft"], left, right, len(pairs) - len(remaining), len(pairs))
 
 
-def record_votes(store: Store, annotator: str, reply_a: int, reply_b: int, votes: dict[str, str]) -> list[int]:
-    """Store one judgment per dimension voted (``{"empathy": "a", "overall": "tie", ...}``)."""
+def record_votes(store: Store, annotator: str, reply_a: int, reply_b: int, votes: dict[str, str]) -> list[Saved]:
+    """Store one judgment per dimension voted (``{"empathy": "a", "overall": "tie", ...}``); a vote on a pair and
+    dimension this annotator judged before replaces that judgment (``Saved.status`` "changed")."""
     if not votes:
         raise InputError("choose A, B or equally good for at least one dimension")
-    return [store.add_judgment(annotator, reply_a, reply_b, choice, dim) for dim, choice in votes.items() if choice]
+    return [store.save_judgment(annotator, reply_a, reply_b, choice, dim) for dim, choice in votes.items() if choice]
+
+
+def votes_summary(saved: list[Saved]) -> str:
+    """"Saved 3 judgment(s)", saying how many replaced an earlier vote or were unchanged."""
+    changed = sum(s.status == "changed" for s in saved)
+    same = sum(s.status == "same" for s in saved)
+    extra = []
+    if changed:
+        extra.append(f"{changed} replaced your earlier vote")
+    if same:
+        extra.append(f"{same} unchanged")
+    return f"Saved {len(saved)} judgment(s)" + (f" ({', '.join(extra)})" if extra else "")
 
 
 # --- dashboard: win rates and agreement -----------------------------------------------------------------------
@@ -318,7 +376,7 @@ def win_rates(store: Store, dimension: str = "overall") -> list[WinRate]:
     table: dict[tuple[str, int | None], WinRate] = {}
 
     def entry(model, kind, level):
-        key = (model_label(model, kind), level)
+        key = (model_label(model, kind), None if kind in ("original", "accepted") else level)
         if key not in table:
             table[key] = WinRate(*key)
         return table[key]
@@ -387,12 +445,28 @@ class Agreement:
     cohen: dict[str, float | None]  # "alice|bob" -> kappa on the pairs both judged
     mean_cohen: float | None
     fleiss: float | None
+    cohen_shared: dict[str, int] = field(default_factory=dict)  # "alice|bob" -> pairs both judged
 
     def to_dict(self) -> dict:
         rnd = lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else round(v, 4)  # noqa: E731
         return {"dimension": self.dimension, "annotators": self.annotators, "shared_items": self.shared_items,
-                "cohen": {k: rnd(v) for k, v in self.cohen.items()}, "mean_cohen": rnd(self.mean_cohen),
-                "fleiss": rnd(self.fleiss)}
+                "cohen": {k: rnd(v) for k, v in self.cohen.items()}, "cohen_shared": dict(self.cohen_shared),
+                "mean_cohen": rnd(self.mean_cohen), "fleiss": rnd(self.fleiss)}
+
+
+def kappa_meaning(kappa: float | None, n: int) -> str:
+    """What a kappa on ``n`` shared items tells a reader (Landis and Koch's bands; few items decide little)."""
+    if kappa is None:
+        return "not defined (everyone gave the same answer, or no shared pairs)"
+    if kappa < 0:
+        band = "less agreement than chance"
+    else:
+        band = next(word for top, word in ((0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial"),
+                                           (1.01, "almost perfect")) if kappa <= top)
+        band += " agreement beyond chance"
+    if n < 10:
+        band += f"; only {n} shared pair{'s' if n != 1 else ''}, too few to rely on"
+    return band
 
 
 def agreement(store: Store, dimension: str = "overall") -> Agreement:
@@ -402,11 +476,12 @@ def agreement(store: Store, dimension: str = "overall") -> Agreement:
         pair, label = _canonical(j)
         labels.setdefault(j["annotator"], {})[pair] = label
     names = sorted(labels)
-    cohen = {}
+    cohen, cohen_shared = {}, {}
     for a, b in combinations(names, 2):
         shared = sorted(set(labels[a]) & set(labels[b]))
         if shared:
             cohen[f"{a}|{b}"] = cohen_kappa([labels[a][p] for p in shared], [labels[b][p] for p in shared])
+            cohen_shared[f"{a}|{b}"] = len(shared)
     items: dict[tuple[int, int], dict[str, int]] = {}
     for per in labels.values():
         for pair, label in per.items():
@@ -415,7 +490,7 @@ def agreement(store: Store, dimension: str = "overall") -> Agreement:
     defined = [v for v in cohen.values() if v is not None]
     return Agreement(
         dimension, names, sum(1 for c in items.values() if sum(c.values()) >= 2), cohen,
-        sum(defined) / len(defined) if defined else None, fleiss_kappa(list(items.values())),
+        sum(defined) / len(defined) if defined else None, fleiss_kappa(list(items.values())), cohen_shared,
     )
 
 

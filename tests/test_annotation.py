@@ -221,3 +221,42 @@ def test_cli_import_keep_identifiers_and_bad_source(tmp_path):
         s.close()
     bad = runner.invoke(cli, ["import", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "x.db")])
     assert bad.exit_code == 1 and "no such file" in bad.output
+
+
+def test_import_twice_and_a_draft_given_as_an_original_reply_add_nothing_twice(store, tmp_path):
+    rows = [{"patient": "My PSA went from 3.9 to 4.2. Should I worry?", "draft": "PSA 4.2. Repeat in 3 months.",
+             "replies": [{"text": "PSA 4.2. Repeat in 3 months.", "model": "physician", "kind": "original", "level": 0},
+                         {"text": "I understand your worry. PSA 4.2. Repeat in 3 months.", "model": "smol", "level": 2},
+                         {"text": "I understand your worry.  PSA 4.2. Repeat in 3 months.", "model": "big", "level": 2}]},
+            {"patient": "Rash after amoxicillin?", "replies": [{"text": "Stop it and call us.", "kind": "original"},
+                                                               {"text": "Sorry! Stop it and call us.", "model": "smol"}]}]
+    first = import_cases(store, str(_jsonl(tmp_path, rows)))
+    assert (first.cases, first.replies, first.duplicate_replies) == (2, 5, 1)  # the "original" is the draft
+    assert store.case(first.case_ids[1])["draft"] == "Stop it and call us."  # an original reply is the draft
+    again = import_cases(store, str(_jsonl(tmp_path, rows)))
+    assert (again.cases, again.replies, again.existing_cases, again.duplicate_replies) == (0, 0, 2, 6)
+    assert again.case_ids == first.case_ids and again.summary().startswith("Imported 0 cases and 0 replies; 2 row(s) matched")
+    assert store.count("cases") == 2 and store.count("replies") == 5
+    # one physician row on the dashboard; the two edits differing only in spacing make one pair with the draft
+    assert len(queue_pairs(store)) == 2
+    for item in iter(lambda: next_item(store, "ann"), None):
+        record_votes(store, "ann", item.reply_a["id"], item.reply_b["id"], {"overall": "a"})
+    assert [w.model for w in win_rates(store)].count("physician") == 1
+
+
+def test_a_revote_in_the_queue_replaces_the_vote_and_kappa_says_what_it_means(store, tmp_path):
+    from empathy.annotation import kappa_meaning, votes_summary
+
+    import_cases(store, str(_jsonl(tmp_path)))
+    item = next_item(store, "alice")
+    a, b = item.reply_a["id"], item.reply_b["id"]
+    assert votes_summary(record_votes(store, "alice", a, b, {"empathy": "a", "overall": "a"})) == "Saved 2 judgment(s)"
+    again = record_votes(store, "alice", a, b, {"empathy": "b", "overall": "a"})  # after the reveal
+    assert votes_summary(again) == "Saved 2 judgment(s) (1 replaced your earlier vote, 1 unchanged)"
+    assert store.count("judgments") == 2 and len(store.revisions("judgments")) == 1
+    record_votes(store, "bob", b, a, {"overall": "b"})  # the same meaning in the other order
+    ag = agreement(store, "overall")
+    assert ag.cohen_shared == {"alice|bob": 1} and ag.to_dict()["cohen_shared"] == {"alice|bob": 1}
+    assert "too few" in kappa_meaning(ag.fleiss, ag.shared_items)
+    assert kappa_meaning(0.7, 40) == "substantial agreement beyond chance"
+    assert kappa_meaning(-0.1, 40) == "less agreement than chance" and "not defined" in kappa_meaning(None, 0)

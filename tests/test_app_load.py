@@ -1,4 +1,8 @@
-"""Load: 16 concurrent clients record 100 judgments each through the app's API -> exactly 1,600 rows, no errors."""
+"""Load: 16 concurrent clients record 100 judgments each through the app's API -> exactly 1,600 rows, no errors.
+
+Each client judges 100 different (pair, dimension) items (one judgment per annotator, pair and dimension); votes again
+on ten of them replace those judgments (same ids) and archive the old votes.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +31,12 @@ def test_16_clients_100_judgments_each(tmp_path):
                         prompt="", level=None)
     b = store.add_reply(case, "Sorry about your fall. Ice twice a day; X-ray if not better in a week.", kind="edit",
                         model="m", prompt="edit-refined", level=1)
+    others = [store.add_reply(case, f"Variant {k}: ice twice a day; X-ray if not better in a week.", kind="edit",
+                              model="m", prompt="edit-refined", level=k % 4) for k in range(8)]
     store.close()
+    replies = [a, b, *others]
+    items = [(x, y, dim) for i, x in enumerate(replies) for y in replies[i + 1:] for dim in ("overall", "empathy", "accuracy")]
+    assert len(items) >= PER_CLIENT
     server = AppServer(db)
     errors: list[str] = []
     ids: list[int] = []
@@ -38,8 +47,8 @@ def test_16_clients_100_judgments_each(tmp_path):
                 c = Client(server.url, verbose=False)
                 for i in range(PER_CLIENT):
                     choice = ("a", "b", "tie")[(n + i) % 3]
-                    dim = ("overall", "empathy", "accuracy")[i % 3]
-                    jid = c.predict(f"annotator-{n}", a, b, choice, dim, api_name="/record_judgment")
+                    x, y, dim = items[i]
+                    jid = c.predict(f"annotator-{n}", x, y, choice, dim, api_name="/record_judgment")
                     with lock:
                         ids.append(int(jid))
             except Exception as e:  # collected and asserted below
@@ -52,8 +61,12 @@ def test_16_clients_100_judgments_each(tmp_path):
         [t.join() for t in threads]
         seconds = time.perf_counter() - start
         # a bad judgment through the same API is refused with a clear error, and writes nothing
+        client = Client(server.url, verbose=False)
         with pytest.raises(Exception, match="choice must be"):
-            Client(server.url, verbose=False).predict("x", a, b, "maybe", "overall", api_name="/record_judgment")
+            client.predict("x", a, b, "maybe", "overall", api_name="/record_judgment")
+        # annotator-0 changes ten votes: the same judgments (same ids), the old votes archived
+        again = [int(client.predict("annotator-0", x, y, ("b", "tie", "a")[i % 3], dim, api_name="/record_judgment"))
+                 for i, (x, y, dim) in enumerate(items[:10])]
     finally:
         server.stop()
     print(f"{CLIENTS * PER_CLIENT} judgments from {CLIENTS} clients in {seconds:.1f} s "
@@ -65,4 +78,5 @@ def test_16_clients_100_judgments_each(tmp_path):
     assert store.integrity_check() == "ok"
     per = store.query("select a.name, count(*) n from judgments j join annotators a on a.id = j.annotator_id group by a.name")
     assert sorted(r["n"] for r in per) == [PER_CLIENT] * CLIENTS
+    assert set(again) <= set(ids) and len(store.revisions("judgments")) == 10
     store.close()

@@ -132,7 +132,7 @@ def test_training_records(store):
     store.add_rating("bob", gen, -1)
     store.add_accepted_edit("bob", case, edit, "I know this is worrying. Your PSA is 4.2, slightly up from 3.9. "
                             "Repeat the test in 3 months.")
-    store.add_accepted_edit("bob", case, edit, store.reply(edit)["text"])  # unchanged: no DPO pair
+    store.add_accepted_edit("carol", case, edit, store.reply(edit)["text"])  # unchanged: no DPO pair
     c = store.case(case)
     dpo = store.dpo_records()
     assert len(dpo) == 3
@@ -197,7 +197,8 @@ def test_threads_share_one_store(store):
     def work(n):
         try:
             for i in range(25):
-                store.add_judgment(f"t{n}", edit, original, ("a", "b", "tie")[(i + n) % 3], "overall")
+                # one annotator per write: every write is a new row (a repeat by one annotator replaces its vote)
+                store.add_judgment(f"t{n}-{i}", edit, original, ("a", "b", "tie")[(i + n) % 3], "overall")
         except Exception as e:  # pragma: no cover - reported below
             errors.append(e)
 
@@ -249,3 +250,153 @@ def test_export_scrubs_text_stored_unscrubbed(tmp_path):
     record = shared.dpo_records()[0]
     assert "Sarah" not in json.dumps(record) and "00482913" not in json.dumps(record)
     shared.close()
+
+
+# --- one judgment, rating and accepted edit each (issue 12) ------------------------------------------------------
+
+
+def test_a_new_vote_replaces_the_old_one_and_the_old_one_is_archived(store):
+    case, original, edit, gen = _case(store)
+    first = store.save_judgment("alice", edit, original, "a", "overall")
+    assert first.status == "new"
+    assert store.save_judgment("alice", original, edit, "b", "overall") == type(first)(first.id, "same")  # same meaning
+    changed = store.save_judgment("alice", edit, original, "b", "overall")  # alice changes her mind
+    assert changed == type(first)(first.id, "changed")
+    store.add_judgment("alice", edit, original, "a", "empathy")  # another dimension is another judgment
+    store.add_judgment("bob", edit, original, "a", "overall")  # another annotator too
+    rows = store.query("select a.name, j.reply_a, j.reply_b, j.choice, j.dimension from judgments j "
+                       "join annotators a on a.id = j.annotator_id order by j.id")
+    assert [(r["name"], r["choice"], r["dimension"]) for r in rows] == [
+        ("alice", "b", "overall"), ("alice", "a", "empathy"), ("bob", "a", "overall")]
+    (rev,) = store.revisions("judgments")
+    assert (rev["judgment_id"], rev["reply_a"], rev["reply_b"], rev["choice"], rev["reason"]) == (
+        first.id, edit, original, "a", "replaced")
+    # the export sees alice's current vote only: original preferred over the edit, and bob's edit over original
+    pairs = [(r["chosen"][:12], r["rejected"][:12]) for r in store.dpo_records()]
+    assert pairs == [(store.reply(original)["text"][:12], "I understand"), ("I understand", store.reply(original)["text"][:12])]
+    assert store.stats()["revisions"] == {"judgments": 1, "ratings": 0, "accepted_edits": 0}
+
+
+def test_thumbs_toggle_and_accepting_twice_keep_one_row(store):
+    case, original, edit, gen = _case(store)
+    up = store.save_rating("alice", gen, 1)
+    assert store.save_rating("alice", gen, 1).status == "same"
+    assert store.save_rating("alice", gen, -1) == type(up)(up.id, "changed")
+    assert store.query("select value from ratings") == [{"value": -1}]
+    assert [r["value"] for r in store.revisions("ratings")] == [1]
+    assert [r["label"] for r in store.kto_records()] == [False]
+    first = store.save_accepted_edit("bob", case, edit, "I know this is hard. Your PSA is 4.2, slightly up from 3.9. "
+                                     "Repeat the test in 3 months.")
+    again = store.save_accepted_edit("bob", case, gen, "I know waiting is hard. Your PSA is 4.2, slightly up from "
+                                     "3.9. Repeat the test in 3 months.")
+    assert (again.id, again.status) == (first.id, "changed")
+    assert store.save_accepted_edit("bob", case, gen, "I know waiting is hard. Your PSA is 4.2, slightly up from "
+                                    "3.9. Repeat the test in 3 months.").status == "same"
+    assert store.count("accepted_edits") == 1
+    assert [r["kind"] for r in store.replies(case)].count("accepted") == 1
+    (sft,) = store.sft_records()
+    assert sft["completion"].startswith("I know waiting is hard")
+    (dpo,) = store.dpo_records()
+    assert dpo["rejected"] == store.reply(gen)["text"]  # preferred over the reply it was last edited from
+    (rev,) = store.revisions("accepted_edits")
+    assert rev["text"].startswith("I know this is hard") and rev["proposed_reply_id"] == edit
+
+
+def test_the_same_message_and_draft_is_the_same_case(store):
+    case, original, edit, gen = _case(store)
+    assert store.save_case(PATIENT, DRAFT).status == "same" and store.add_case(PATIENT, DRAFT) == case
+    assert store.add_case(PATIENT, None) != case and store.add_case(PATIENT, "") == store.add_case(PATIENT)
+    # a reply written again is the same reply; one at another level or by another model is another reply
+    again = store.save_reply(case, store.reply(edit)["text"], kind="edit", model="smollm2", prompt="x", level=2)
+    assert (again.id, again.status) == (edit, "same")
+    assert store.add_reply(case, store.reply(edit)["text"], kind="edit", model="smollm2", prompt="x", level=3) != edit
+    assert store.add_reply(case, DRAFT, kind="original", model="someone", prompt="", level=None) == original
+    assert store.count("cases") == 2
+
+
+def test_the_database_itself_refuses_duplicates_and_archives_changes(store):
+    case, original, edit, gen = _case(store)
+    jid = store.add_judgment("alice", edit, original, "a")
+    store.add_rating("alice", edit, 1)
+    for sql in [  # whatever code writes them
+        f"insert into judgments (annotator_id, case_id, reply_a, reply_b, choice, dimension) values (1, {case}, "
+        f"{original}, {edit}, 'b', 'overall')",
+        f"insert into ratings (annotator_id, reply_id, value) values (1, {edit}, -1)",
+        f"insert into cases (patient, draft) select patient, draft from cases where id = {case}",
+        f"insert into replies (case_id, text, kind) select case_id, text, kind from replies where id = {original}",
+    ]:
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db.execute(sql)
+    store.db.execute("update judgments set choice = 'tie' where id = ?", [jid])
+    store.db.execute("delete from ratings")
+    store.db.commit()
+    assert [r["choice"] for r in store.revisions("judgments")] == ["a"]
+    assert [(r["value"], r["reason"]) for r in store.revisions("ratings")] == [(1, "deleted")]
+
+
+def test_migration_cleans_an_old_store_without_losing_a_judgment(tmp_path):
+    """A store written before the rules: duplicate cases, replies, votes, ratings and accepted edits."""
+    import sqlite_utils
+
+    path = tmp_path / "dirty.db"
+    db = sqlite_utils.Database(path)
+    db["_migrations"].create({"id": int, "name": str, "applied_at": str}, pk="id")
+    for fn in MIGRATIONS[:2]:
+        fn(db)
+        db["_migrations"].insert({"name": fn.__name__, "applied_at": "then"})
+    db.execute("PRAGMA user_version = 2")
+    t = iter(f"2024-01-01T00:00:{s:02d}" for s in range(60))
+    for name in ("alice", "bob"):
+        db["annotators"].insert({"name": name, "created_at": next(t)})
+    ids = {}
+    for copy in (1, 2):  # "Edit and generate" pressed twice: two cases, each with the draft and the same edit
+        c = db["cases"].insert({"patient": "PSA 4.2, scared.", "draft": "Repeat PSA in 3 months.", "created_at": next(t)}).last_pk
+        ids[f"case{copy}"] = c
+        ids[f"orig{copy}"] = db["replies"].insert({"case_id": c, "text": "Repeat PSA in 3 months.", "kind": "original",
+                                                    "model": "physician", "created_at": next(t)}).last_pk
+        ids[f"edit{copy}"] = db["replies"].insert({"case_id": c, "text": "I hear you. Repeat PSA in 3 months.",
+                                                    "kind": "edit", "model": "m", "level": 1, "scores": '{"overall": 0.5}'
+                                                    if copy == 2 else None, "created_at": next(t)}).last_pk
+    ids["gen"] = db["replies"].insert({"case_id": ids["case2"], "text": "All is fine.", "kind": "generate", "model": "m",
+                                       "level": 1, "created_at": next(t)}).last_pk
+
+    def vote(who, a, b, choice, dim="overall", case="case1"):
+        return db["judgments"].insert({"annotator_id": who, "case_id": ids[case], "reply_a": ids[a], "reply_b": ids[b],
+                                       "choice": choice, "dimension": dim, "created_at": next(t)}).last_pk
+
+    votes = [vote(1, "edit1", "orig1", "a"), vote(1, "edit1", "orig1", "b"),  # alice revotes after the reveal
+             vote(1, "orig2", "edit2", "b", case="case2"),  # ... and on the copy: the latest of the three wins
+             vote(1, "edit1", "orig1", "a", "empathy"), vote(2, "edit2", "orig2", "a", case="case2"),
+             vote(2, "edit2", "gen", "a", case="case2"),
+             vote(2, "edit1", "edit2", "a", case="case2")]  # compares two copies of one text
+    for value in (1, -1):
+        db["ratings"].insert({"annotator_id": 1, "reply_id": ids["edit1"], "value": value, "created_at": next(t)})
+    for text, case, orig in (("Version one.", "case1", "edit1"), ("Version two.", "case2", "edit2")):
+        acc = db["replies"].insert({"case_id": ids[case], "text": text, "kind": "accepted", "model": "clinician",
+                                    "created_at": next(t)}).last_pk
+        db["accepted_edits"].insert({"annotator_id": 2, "case_id": ids[case], "proposed_reply_id": ids[orig],
+                                     "accepted_reply_id": acc, "created_at": next(t)})
+    db.close()
+
+    s = Store(path)
+    assert s.migrations_run[:1] == ["m003_revision_tables"] and s.schema_version == len(MIGRATIONS)
+    assert s.count("cases") == 1
+    assert sorted(r["kind"] for r in s.replies(ids["case1"])) == ["accepted", "accepted", "edit", "generate", "original"]
+    assert s.reply(ids["edit1"])["scores"] == {"overall": 0.5}  # kept from the merged copy
+    current = s.query("select a.name, j.reply_a, j.reply_b, j.choice, j.dimension from judgments j "
+                      "join annotators a on a.id = j.annotator_id order by j.id")
+    assert [(r["name"], r["choice"], r["dimension"]) for r in current] == [
+        ("alice", "b", "overall"), ("alice", "a", "empathy"), ("bob", "a", "overall"), ("bob", "a", "overall")]
+    assert (current[0]["reply_a"], current[0]["reply_b"]) == (ids["orig1"], ids["edit1"])  # the latest, repointed
+    archived = s.revisions("judgments")
+    assert len(current) + len(archived) == len(votes)  # no judgment lost
+    assert sorted(r["reason"] for r in archived) == ["compared a reply with an identical copy of itself",
+                                                     "replaced", "replaced"]
+    assert s.query("select value from ratings") == [{"value": -1}] and len(s.revisions("ratings")) == 1
+    assert s.count("accepted_edits") == 1 and s.revisions("accepted_edits")[0]["text"] == "Version one."
+    assert [r["completion"] for r in s.sft_records()] == ["Version two."]
+    assert s.integrity_check() == "ok"
+    s.close()
+    again = Store(path)
+    assert again.migrations_run == []
+    again.close()

@@ -21,7 +21,8 @@ WRITER = textwrap.dedent(
     print("ready", flush=True)
     i = 0
     while True:
-        jid = store.add_judgment("writer-%s" % sys.argv[4], a, b, ("a", "b", "tie")[i % 3], "overall")
+        # one annotator per write: each is a new row (one annotator voting again replaces its judgment)
+        jid = store.add_judgment("writer-%s-%d" % (sys.argv[4], i), a, b, ("a", "b", "tie")[i % 3], "overall")
         print(jid, flush=True)  # acknowledged: committed before it is printed
         i += 1
     """

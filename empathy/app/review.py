@@ -48,8 +48,12 @@ def emotion_report(patient: str) -> dict:
     return detect_emotions(patient).to_dict()
 
 
-def review_reply(patient: str, draft: str | None, text: str, kind: str, *, crisis: bool = False) -> ReplyReview:
-    """Facts against the draft (when there is one and this is not the draft), empathy score, flags."""
+def review_reply(patient: str, draft: str | None, text: str, kind: str, *, crisis: bool = False,
+                 extra_flags: list[str] | tuple = ()) -> ReplyReview:
+    """Facts against the draft (when there is one and this is not the draft), empathy score, flags.
+
+    ``extra_flags``: what the writer of the reply found (``ReplyResult.flags``, e.g. ``not_clinician_voice``); they
+    are kept, and any of them makes the reply one to review."""
     review = ReplyReview(kind=kind, text=text)
     flags: list[str] = []
     if draft and kind != "original":
@@ -69,6 +73,11 @@ def review_reply(patient: str, draft: str | None, text: str, kind: str, *, crisi
     review.empathy_band = score.band
     review.dimensions = {k: round(v.score, 3) for k, v in score.dimensions.items()}
     flags += [f for f in score.flags if f not in flags]
+    ignore = {"short_original"} | ({"no_physician_draft"} if draft else set())  # checked here against the draft
+    extra = [f for f in extra_flags if f not in flags and f not in ignore]
+    if extra:
+        flags += extra
+        review.needs_review = True
     if crisis:
         flags.append(CRISIS_FLAG)
         review.needs_review = True
@@ -77,14 +86,23 @@ def review_reply(patient: str, draft: str | None, text: str, kind: str, *, crisi
 
 
 def tradeoff_curve(patient: str, draft: str, *, backend: Backend, levels=(0, 1, 2, 3),
-                   on_point: Callable[[dict], None] | None = None) -> list[dict]:
-    """Edit the draft at each level; empathy and fact precision/recall of each edit (one point per level)."""
+                   on_point: Callable[[dict], None] | None = None,
+                   on_progress: Callable[[str], None] | None = None) -> list[dict]:
+    """Edit the draft at each level; empathy and fact precision/recall of each edit (one point per level), with its
+    review (flags, needs_review) and how it was made. ``on_progress`` gets "Level 2 (3 of 4): ..." lines.
+    Crisis language in the patient's message makes every level's edit one to review, as in the compose view."""
+    crisis = bool(emotion_report(patient).get("crisis"))
     points = []
-    for level in levels:
-        result = edit_reply(patient, draft, level, backend=backend)
-        review = review_reply(patient, draft, result.text, "edit")
+    for n, level in enumerate(levels, 1):
+        def progress(line, level=level, n=n):
+            if on_progress:
+                on_progress(f"Level {level} ({n} of {len(levels)}): {line}")
+
+        result = edit_reply(patient, draft, level, backend=backend, on_progress=progress)
+        progress("scoring empathy")
+        review = review_reply(patient, draft, result.text, "edit", crisis=crisis, extra_flags=result.flags)
         point = {"level": level, "empathy": review.empathy, "precision": review.precision, "recall": review.recall,
-                 "text": result.text}
+                 "text": result.text, "path": result.path, "flags": review.flags, "needs_review": review.needs_review}
         points.append(point)
         if on_point:
             on_point(point)

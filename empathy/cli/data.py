@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..annotation import agreement, import_cases, progress, win_rates
+from ..annotation import agreement, import_cases, kappa_meaning, progress, win_rates
 from ..config import Settings
 from ..errors import InputError
 from ..files import atomic_path, write_jsonl
@@ -47,8 +47,7 @@ def import_(source, fmt, split, limit, keep_identifiers, as_json, db):
     if as_json:
         emit(report.to_dict())
     else:
-        click.echo(f"Imported {report.cases} cases and {report.replies} replies into {store.path}"
-                   + (f"; skipped {len(report.skipped)} (see above)" if report.skipped else ""))
+        click.echo(f"{report.summary()[:-1]} into {store.path}" + (" (see above)." if report.skipped else "."))
     if report.cases == 0 and report.skipped:
         raise SystemExit(1)
 
@@ -109,6 +108,9 @@ def stats(as_json, db):
     click.echo(f"Database {data['path']} (schema version {data['schema_version']})")
     for key in ("cases", "replies", "judgments", "ratings", "accepted_edits", "annotators", "training_runs"):
         click.echo(f"  {key.replace('_', ' ')}: {data[key]}")
+    archived = data["revisions"]
+    if any(archived.values()):
+        click.echo("  replaced and archived: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in archived.items()))
     click.echo(f"  training data: {data['dpo_pairs']} DPO pairs, {data['kto_examples']} KTO examples, "
                f"{data['sft_examples']} SFT examples")
     for w in data["win_rates"]["overall"]:
@@ -116,8 +118,8 @@ def stats(as_json, db):
         click.echo(f"  win rate (overall) {w['model']} level {level}: {w['win_rate']:.2f} over {w['n']}")
     ag = data["agreement"]["overall"]
     if ag["shared_items"]:
-        click.echo(f"  agreement (overall): Fleiss' kappa {ag['fleiss']}, mean Cohen's kappa {ag['mean_cohen']} "
-                   f"on {ag['shared_items']} shared pairs")
+        click.echo(f"  agreement (overall): Fleiss' kappa {ag['fleiss']} on {ag['shared_items']} shared pairs "
+                   f"({kappa_meaning(ag['fleiss'], ag['shared_items'])}), mean Cohen's kappa {ag['mean_cohen']}")
 
 
 def register(cli):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -44,8 +45,31 @@ def _load(value):
         return value
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What a write did: ``status`` "new" (a row was added), "changed" (the annotator's earlier judgment, rating or
+    accepted edit was replaced and archived as a revision) or "same" (identical to what was stored: nothing written)."""
+
+    id: int
+    status: str
+
+
+def _preference(reply_a: int, reply_b: int, choice: str) -> tuple[int, int, str]:
+    """A judgment's meaning whatever the A/B order: (lower id, higher id, "lo" | "hi" | "tie")."""
+    lo, hi = sorted((reply_a, reply_b))
+    if choice == "tie":
+        return lo, hi, "tie"
+    winner = reply_a if choice == "a" else reply_b
+    return lo, hi, "lo" if winner == lo else "hi"
+
+
 class Store:
-    """The app's database. Every write is its own committed transaction."""
+    """The app's database. Every write is its own committed transaction.
+
+    One case per patient message and draft, one judgment per annotator, pair and dimension, one rating per annotator
+    and reply, one accepted edit per annotator and case: writing again returns the same row (replaced, with the old
+    version archived in ``*_revisions``), so training data never holds contradictions or duplicates.
+    """
 
     def __init__(self, path: str | Path, *, scrub: bool = True):
         self.path = Path(path).expanduser()
@@ -168,31 +192,65 @@ class Store:
 
     def add_case(self, patient: str, draft: str | None = None, *, source: str | None = None,
                  meta: dict | None = None) -> int:
-        patient = clean_text(patient, "patient message")
-        draft = clean_text(draft, "physician draft") if draft not in (None, "") else None
+        """The id of the case for this patient message and draft: the existing one, or a new one."""
+        return self.save_case(patient, draft, source=source, meta=meta).id
+
+    def save_case(self, patient: str, draft: str | None = None, *, source: str | None = None,
+                  meta: dict | None = None) -> Saved:
+        """Like :meth:`add_case`, saying whether the case is new ("new") or was already stored ("same")."""
+        patient = self._scrub(clean_text(patient, "patient message"))
+        draft = self._scrub(clean_text(draft, "physician draft")) if draft not in (None, "") else None
         row = {
-            "patient": self._scrub(patient),
-            "draft": self._scrub(draft),
-            "source": source,
-            "meta": _json(meta),
-            "scrubbed": int(self.scrub),
+            "patient": patient, "draft": draft, "source": source, "meta": _json(meta), "scrubbed": int(self.scrub),
             "created_at": now(),
         }
-        return self._write(lambda: self.db["cases"].insert(row).last_pk)
+
+        def write():
+            found = self.db.execute("select id from cases where patient = ? and ifnull(draft, '') = ?",
+                                    [patient, draft or ""]).fetchone()
+            if found:
+                return Saved(found[0], "same")
+            return Saved(self.db["cases"].insert(row).last_pk, "new")
+
+        return self._write(write)
 
     def add_reply(self, case_id: int, text: str, *, kind: str, model: str, prompt: str, level: int | None,
                   path: str | None = None, scores: dict | None = None, fact_report: dict | None = None) -> int:
+        """The id of this reply: an identical reply already stored for the case (same kind and text; same model
+        and level for a model's reply) is the same reply."""
+        return self.save_reply(case_id, text, kind=kind, model=model, prompt=prompt, level=level, path=path,
+                               scores=scores, fact_report=fact_report).id
+
+    def save_reply(self, case_id: int, text: str, *, kind: str, model: str, prompt: str, level: int | None,
+                   path: str | None = None, scores: dict | None = None, fact_report: dict | None = None) -> Saved:
+        """Like :meth:`add_reply`, saying whether the reply is new ("new") or was already stored ("same")."""
         if kind not in REPLY_KINDS:
             raise InputError(f"reply kind must be one of {', '.join(REPLY_KINDS)}, got {kind!r}")
         if level is not None and level not in (0, 1, 2, 3):
             raise InputError(f"empathy level must be 0-3, got {level!r}")
-        text = clean_text(text, "reply")
+        text = self._scrub(clean_text(text, "reply"))
         row = {
-            "case_id": int(case_id), "text": self._scrub(text), "kind": kind, "model": model, "prompt": prompt,
+            "case_id": int(case_id), "text": text, "kind": kind, "model": model, "prompt": prompt,
             "level": level, "path": path, "scores": _json(scores), "fact_report": _json(fact_report),
             "created_at": now(),
         }
-        return self._write(lambda: self.db["replies"].insert(row).last_pk)
+
+        def write():
+            if kind == "original":
+                found = self.db.execute("select id from replies where case_id = ? and kind = 'original' and text = ?",
+                                        [int(case_id), text]).fetchone()
+            elif kind != "accepted":
+                found = self.db.execute(
+                    "select id from replies where case_id = ? and kind = ? and text = ? and ifnull(model, '') = ? "
+                    "and ifnull(level, -1) = ?", [int(case_id), kind, text, model or "", -1 if level is None else level]
+                ).fetchone()
+            else:
+                found = None
+            if found:
+                return Saved(found[0], "same")
+            return Saved(self.db["replies"].insert(row).last_pk, "new")
+
+        return self._write(write)
 
     def update_reply(self, reply_id: int, *, scores: dict | None = None, fact_report: dict | None = None) -> None:
         """Attach scores or a fact report computed after the reply was stored."""
@@ -234,6 +292,13 @@ class Store:
     # --- judgments, ratings, accepted edits ----------------------------------------------------------------
 
     def add_judgment(self, annotator: str, reply_a: int, reply_b: int, choice: str, dimension: str = "overall") -> int:
+        """The id of this annotator's judgment of the pair on ``dimension`` (see :meth:`save_judgment`)."""
+        return self.save_judgment(annotator, reply_a, reply_b, choice, dimension).id
+
+    def save_judgment(self, annotator: str, reply_a: int, reply_b: int, choice: str,
+                      dimension: str = "overall") -> Saved:
+        """Record a judgment. One per annotator, pair (either order) and dimension: voting again replaces the earlier
+        vote, which is archived in ``judgment_revisions``."""
         choice = (choice or "").strip().lower()
         dimension = (dimension or "").strip().lower()
         if choice not in CHOICES:
@@ -251,35 +316,100 @@ class Store:
             "annotator_id": annotator_id, "case_id": a["case_id"], "reply_a": reply_a, "reply_b": reply_b,
             "choice": choice, "dimension": dimension, "created_at": now(),
         }
-        return self._write(lambda: self.db["judgments"].insert(row).last_pk)
+
+        def write():
+            found = self.db.execute(
+                "select id, reply_a, reply_b, choice from judgments where annotator_id = ? and dimension = ? "
+                "and min(reply_a, reply_b) = ? and max(reply_a, reply_b) = ?",
+                [annotator_id, dimension, min(reply_a, reply_b), max(reply_a, reply_b)]).fetchone()
+            if found is None:
+                return Saved(self.db["judgments"].insert(row).last_pk, "new")
+            jid, old_a, old_b, old_choice = found
+            if _preference(old_a, old_b, old_choice) == _preference(reply_a, reply_b, choice):
+                return Saved(jid, "same")
+            self.db.execute("update judgments set reply_a = ?, reply_b = ?, choice = ?, created_at = ? where id = ?",
+                            [reply_a, reply_b, choice, row["created_at"], jid])  # a trigger archives the old vote
+            return Saved(jid, "changed")
+
+        return self._write(write)
 
     def add_rating(self, annotator: str, reply_id: int, value: int) -> int:
+        """The id of this annotator's rating of the reply (see :meth:`save_rating`)."""
+        return self.save_rating(annotator, reply_id, value).id
+
+    def save_rating(self, annotator: str, reply_id: int, value: int) -> Saved:
+        """Thumbs up (+1) or down (-1). One per annotator and reply: the other thumb replaces the earlier rating,
+        which is archived in ``rating_revisions``."""
         if value not in (1, -1):
             raise InputError(f"a rating is +1 (thumbs up) or -1 (thumbs down), got {value!r}")
         self.reply(reply_id)
-        row = {"annotator_id": self.annotator_id(annotator), "reply_id": int(reply_id), "value": int(value),
-               "created_at": now()}
-        return self._write(lambda: self.db["ratings"].insert(row).last_pk)
+        annotator_id = self.annotator_id(annotator)
+        row = {"annotator_id": annotator_id, "reply_id": int(reply_id), "value": int(value), "created_at": now()}
+
+        def write():
+            found = self.db.execute("select id, value from ratings where annotator_id = ? and reply_id = ?",
+                                    [annotator_id, int(reply_id)]).fetchone()
+            if found is None:
+                return Saved(self.db["ratings"].insert(row).last_pk, "new")
+            if found[1] == int(value):
+                return Saved(found[0], "same")
+            self.db.execute("update ratings set value = ?, created_at = ? where id = ?",
+                            [int(value), row["created_at"], found[0]])  # a trigger archives the old rating
+            return Saved(found[0], "changed")
+
+        return self._write(write)
 
     def add_accepted_edit(self, annotator: str, case_id: int, proposed_reply_id: int, text: str) -> int:
-        """Store the clinician's accepted text as a reply (kind "accepted") preferred over the proposed one."""
+        """The id of this annotator's accepted edit of the case (see :meth:`save_accepted_edit`)."""
+        return self.save_accepted_edit(annotator, case_id, proposed_reply_id, text).id
+
+    def save_accepted_edit(self, annotator: str, case_id: int, proposed_reply_id: int, text: str) -> Saved:
+        """Store the clinician's accepted text as a reply (kind "accepted") preferred over the proposed one.
+
+        One per annotator and case: accepting again updates the accepted reply (its text, and the reply it was
+        edited from); the earlier version is archived in ``accepted_edit_revisions``.
+        """
         proposed = self.reply(proposed_reply_id)
         if proposed["case_id"] != int(case_id):
             raise InputError(f"reply {proposed_reply_id} does not belong to case {case_id}")
-        text = clean_text(text, "accepted reply")
+        text = self._scrub(clean_text(text, "accepted reply"))
         annotator_id = self.annotator_id(annotator)
+        stamp = now()
 
         def write():
-            accepted = self.db["replies"].insert({
-                "case_id": int(case_id), "text": self._scrub(text), "kind": "accepted", "model": HUMAN_MODEL,
-                "prompt": proposed["prompt"], "level": proposed["level"], "path": "accepted", "created_at": now(),
-            }).last_pk
-            return self.db["accepted_edits"].insert({
-                "annotator_id": annotator_id, "case_id": int(case_id), "proposed_reply_id": int(proposed_reply_id),
-                "accepted_reply_id": accepted, "created_at": now(),
-            }).last_pk
+            found = self.db.execute(
+                "select e.id, e.proposed_reply_id, e.accepted_reply_id, r.text from accepted_edits e "
+                "join replies r on r.id = e.accepted_reply_id where e.annotator_id = ? and e.case_id = ?",
+                [annotator_id, int(case_id)]).fetchone()
+            if found is None:
+                accepted = self.db["replies"].insert({
+                    "case_id": int(case_id), "text": text, "kind": "accepted", "model": HUMAN_MODEL,
+                    "prompt": proposed["prompt"], "level": proposed["level"], "path": "accepted", "created_at": stamp,
+                }).last_pk
+                return Saved(self.db["accepted_edits"].insert({
+                    "annotator_id": annotator_id, "case_id": int(case_id), "proposed_reply_id": int(proposed_reply_id),
+                    "accepted_reply_id": accepted, "created_at": stamp,
+                }).last_pk, "new")
+            edit_id, old_proposed, accepted_id, old_text = found
+            if old_proposed == int(proposed_reply_id) and old_text == text:
+                return Saved(edit_id, "same")
+            # the row first (a trigger archives it with the old text), then the text
+            self.db.execute("update accepted_edits set proposed_reply_id = ?, created_at = ? where id = ?",
+                            [int(proposed_reply_id), stamp, edit_id])
+            self.db.execute("update replies set text = ?, prompt = ?, level = ?, scores = null, fact_report = null, "
+                            "created_at = ? where id = ?",
+                            [text, proposed["prompt"], proposed["level"], stamp, accepted_id])
+            return Saved(edit_id, "changed")
 
         return self._write(write)
+
+    def revisions(self, what: str = "judgments") -> list[dict]:
+        """Archived (replaced or merged) judgments, ratings or accepted edits, oldest first."""
+        tables = {"judgments": "judgment_revisions", "ratings": "rating_revisions",
+                  "accepted_edits": "accepted_edit_revisions"}
+        if what not in tables:
+            raise InputError(f"revisions of {what!r}? one of {', '.join(tables)}")
+        return self.query(f"select * from {tables[what]} order by id")
 
     def accepted_reply_id(self, accepted_edit_id: int) -> int:
         rows = self.query("select accepted_reply_id from accepted_edits where id = ?", [accepted_edit_id])
@@ -417,6 +547,7 @@ class Store:
             r["name"]: r["n"] for r in self.query(
                 "select a.name, count(*) n from judgments j join annotators a on a.id = j.annotator_id group by a.name")
         }
+        out["revisions"] = {t: self.count(f"{t[:-1]}_revisions") for t in ("judgments", "ratings", "accepted_edits")}
         out["replies_by_kind"] = {r["kind"]: r["n"] for r in self.query("select kind, count(*) n from replies group by kind")}
         out["dpo_pairs"] = len(self.dpo_records())
         out["kto_examples"] = len(self.kto_records())
