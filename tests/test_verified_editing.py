@@ -3,12 +3,16 @@ framing bank and guard, and a small run with the real embedded model."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from empathy import prompts
 from empathy.backends import ScriptedBackend
 from empathy.facts import check_facts, extract_facts
 from empathy.generation import edit_reply, framing, generate_reply
+from empathy.generation.concern import extract_concern
+from empathy.generation.templates import applicable, fill
 
 PATIENT = "Is my PSA going up? I'm scared it's cancer."
 DRAFT = "Your PSA is 4.2. Continue tamsulosin 0.4 mg daily. Repeat PSA in 3 months."
@@ -47,7 +51,11 @@ def test_failing_model_falls_back_to_bank_framing():
     assert DRAFT in r.text and r.text != DRAFT  # the physician's sentences verbatim, framing around them
     rep = check_facts(DRAFT, r.text)
     assert rep.recall == 1.0 and not rep.unsupported
-    assert r.text.split(DRAFT)[0].strip() in framing.OPENERS["fear"]  # chosen by the patient's emotion
+    # chosen by the patient's emotion: a curated sentence (template for this patient, or the bank) that names the fear
+    concern = extract_concern(PATIENT)
+    curated = {fill(t, concern) for t in applicable(concern, "open")} | set(framing.OPENERS["fear"])
+    opener = r.text.split(DRAFT)[0].strip()
+    assert opener in curated and re.search(r"scared|frighten|afraid", opener)
 
 
 def test_model_framing_is_used_when_clean_and_better(monkeypatch):
