@@ -71,7 +71,7 @@ _FEEL_NOUN = {"dizzy": "dizziness", "tired": "tiredness", "weak": "weakness", "n
 _BODY = (r"back|head|chest|stomach|belly|tummy|neck|shoulders?|legs?|arms?|hands?|fingers?|wrists?|elbows?|hips?|knees?|"
          r"ankles?|feet|foot|toes?|eyes?|ears?|throat|jaw|teeth|tooth|gums?|mouth|nose|face|skin|scalp|side|joints?|muscles?|"
          r"ribs?|heel|thumb|lower back|upper back")
-_HURTS = re.compile(rf"\bmy ((?:left |right |lower |upper )?(?:{_BODY}))\s+(?:(?:has been|is|are|keeps?|have been|was|feels?|felt)\s+)?"
+_HURTS = re.compile(rf"\bmy ((?:left |right |lower |upper )?(?:{_BODY}))\s+(?:(?:still|really|constantly|always|also|now|so|very|has been|is|are|keeps?|have been|was|feels?|felt)\s+)*"
                     r"(hurt\w*|ach\w*|sore|swollen|itch\w*|bleeding|stiff|numb|tingling|burning|red|tight)\b", re.IGNORECASE)
 _HOW = [("hurt", "pain in"), ("ach", "pain in"), ("sore", "soreness in"), ("swollen", "swelling in"), ("itch", "itching on"),
         ("bleeding", "bleeding from"), ("stiff", "stiffness in"), ("numb", "numbness in"), ("tingling", "tingling in"),

@@ -238,7 +238,8 @@ def generate_reply(patient: str, level: int | str = 1, *, backend: Backend | Non
                   prompt="generate", level=level, kind="generate")
     result.text = clean_generated_text(result.raw_text)
     checked_draft = clean_text(draft, "physician draft") if draft is not None else None
-    verdicts = gate_many(split_sentences(result.text), patient=patient, draft=checked_draft or "")
+    # The gate's rules only: its classifier learned sentences added to a draft (their relevance to it), not whole replies.
+    verdicts = gate_many(split_sentences(result.text), patient=patient, draft=checked_draft or "", use_classifier=False)
     result.gate = [v.to_dict() for v in verdicts]
     voice = ["not_clinician_voice"] if any(not v.ok for v in verdicts) or not result.text.strip() else []
     if checked_draft is not None:
