@@ -64,6 +64,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:silly|stupid|dumb|weird|strange|odd) question\b", 0.7),
         (r"\b(?:feel|felt|sound|look) (?:so )?(?:stupid|silly|dumb|ridiculous)\b", 0.8),
         (r"\b(?:too )?shy\b", 0.6),
+        (r"\b(?:insecure|self-conscious)\b", 0.8),
         (r"\b(?:hard|difficult|uncomfortable) (?:for me )?to (?:talk|ask|bring (?:this|it) up|mention)\b", 0.8),
         (r"\b(?:tmi|too much information)\b", 0.8),
         (r"\bprivate (?:issue|problem|area|matter)\b", 0.5),

@@ -84,8 +84,8 @@ _DEATH = re.compile(r"\b(?:died|passed away|passed on|death|funeral|lost (?:my|o
 _PERSON = re.compile(r"^\W*(?:(?:hi|hello|dear)?\s*(?:doctor|doc|dr\.?)?[,.!]?\s*)?my (son|daughter|baby|child|kid|toddler|infant|newborn|mother|mom|mum|father|dad|husband|wife|"
                      r"partner|grandmother|grandma|grandfather|grandpa|sister|brother|boyfriend|girlfriend|fiance|fiancee|"
                      r"\d+[- ](?:year|month|week)[- ]old)\b", re.IGNORECASE)
-_RESULTS = re.compile(r"\b(?:results?|biopsy|scan|x-?ray|mri|ct|blood ?work|labs?|lab work|test(?:s|ed|ing)?|psa|"
-                      r"mammogram|ultrasound|report)\b", re.IGNORECASE)
+_RESULTS = re.compile(r"\b(?:results?|came back|report)\b|\b(?:biopsy|scan|x-?ray|mri|ct|blood ?work|labs?|lab work|tests?|psa|"
+                      r"mammogram|ultrasound|levels?|readings?)\s+(?:showed|shows|was|were|is|are|came)\b", re.IGNORECASE)
 _WAITING = re.compile(r"\b(?:waiting|wait|haven'?t heard|have not heard|still (?:no|not|haven'?t)|no one has|nobody has|"
                       r"how long|when will)\b", re.IGNORECASE)
 _SUSPECT = re.compile(r"\b(?:I (?:think|thought|fear|worry|suspect|believe)|I(?:'m| am) (?:afraid|scared|worried|concerned)|"
@@ -138,11 +138,8 @@ class Concern:
 
     @property
     def what_bare(self) -> str | None:
-        """The symptoms as a sentence start: "Severe headache and nausea"."""
-        if not self.symptoms:
-            return None
-        text = join_and(self.symptoms[:2])
-        return text[:1].upper() + text[1:]
+        """The symptoms as a sentence start: "The severe headache and nausea"."""
+        return "The " + join_and(self.symptoms[:2]) if self.symptoms else None
 
     def to_dict(self) -> dict:
         return {"symptoms": list(self.symptoms), "person": self.person, "results": self.results, "waiting": self.waiting,
@@ -196,7 +193,8 @@ def _symptom(item: str) -> str | None:
         if w not in _MODIFIERS:
             break
         before.insert(0, w)
-    after = re.match(r"\s*(?:in|on|of|around|from|behind|under) (?:your|the) (?:left |right |lower |upper )?\w+", item[m.end():])
+    after = re.match(r"\s*(?:in|on|of|around|from|behind|under) (?:your|the) (?:left |right |lower |upper )?\w+\b(?!')",
+                     item[m.end():])
     item = " ".join(before[-2:] + [m.group(0)]) + (after.group(0) if after else "")
     return item
 

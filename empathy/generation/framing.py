@@ -148,9 +148,20 @@ def _words(s: str) -> set[str]:
     return set(re.findall(r"[a-z']+", s.lower())) - {"i", "you", "the", "a", "and", "to", "of", "your", "is", "this", "i'm"}
 
 
-def _similar(a: str, b: str) -> bool:
+_PHRASES = ("i'm glad", "i'm sorry", "thank you", "any questions", "makes sense", "natural to", "i'm here", "i can",
+            "please reach out", "write back")
+
+
+def _similar(a: str, b: str, concern: Concern | None = None) -> bool:
+    """Two framing sentences that would read as repetition: mostly the same words, the same stock phrase, or both
+    naming the patient's symptoms (one mention is listening, two is a form)."""
     wa, wb = _words(a), _words(b)
-    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= 0.6
+    if wa and wb and len(wa & wb) / min(len(wa), len(wb)) >= 0.6:
+        return True
+    la, lb = a.lower(), b.lower()
+    if any(p in la and p in lb for p in _PHRASES):
+        return True
+    return bool(concern and concern.symptoms and any(x in la and x in lb for x in concern.symptoms))
 
 
 def _supports_task() -> dict:
@@ -239,7 +250,7 @@ def framed_edit(patient: str, draft: str, level: int = 1, *, backend=None, seed:
             specific = [o for o in usable if o["source"] != "bank"]
             usable = specific or usable[:1]
             others = [c["text"] for c in chosen.values()]
-            usable = [o for o in usable if not any(_similar(o["text"], t) for t in others)] or usable
+            usable = [o for o in usable if not any(_similar(o["text"], t, concern) for t in others)] or usable
             if not usable:
                 continue
             if len(usable) > 1:
