@@ -27,6 +27,9 @@ class Settings:
     api_key: str | None = None
     models_dir: str = ""  # extra GGUF files and trained adapters for the app's model picker
     seed: int = 0
+    # LoRA adapters that serve one task only (e.g. writing framing sentences), enabled for that task's calls:
+    # "" = the adapters shipped for the embedded model (empathy/data/adapters), "none" = none.
+    task_adapters: str = ""
 
     def __post_init__(self):
         if self.backend not in BACKENDS:

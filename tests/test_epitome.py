@@ -152,3 +152,45 @@ def test_fit_save_load_round_trip_on_a_tiny_data_set(tmp_path):
     a, b = model.predict_embedded(reply, spans, emb), loaded.predict_embedded(reply, spans, emb)
     assert _numbers(a) == pytest.approx(_numbers(b), abs=1e-4)
     assert b.probability("explorations") > 0.5 and b.mechanisms["explorations"].spans == [(13, 32)]
+
+
+def test_medical_examples_label_the_sentence_that_carries_each_mechanism():
+    texts = ["I'm so sorry you're in pain.", "How are you sleeping?", "Thank you for your message.",
+             "Take one tablet daily.", "Your scan is on Monday.", "Drink plenty of water.", "Rest the ankle."]
+    labels = [{"emotional_reactions"}, {"explorations"}, {"empty"}, set(), set(), set(), set()]
+    a = epitome.medical_examples(texts, labels, seed=3)
+    assert [e.reply for e in a] == [e.reply for e in epitome.medical_examples(texts, labels, seed=3)]  # deterministic
+    for ex in a:
+        sentences = [ex.reply[s:e] for s, e in ex.spans]
+        for m in MECHANISMS:
+            expected = [int(m in labels[texts.index(t)]) for t in sentences]
+            assert ex.sentence_targets[m] == expected, (ex.reply, m)
+            assert ex.levels[m] == 2 * int(any(expected))
+    stock = [ex for ex in a if "Thank you for your message." in ex.reply]
+    assert len(stock) == 1 + epitome.MEDICAL_COMPOSITES and all(ex.levels[m] == 0 for ex in stock for m in MECHANISMS)
+
+
+def test_masked_sentences_are_left_out_of_the_reply_and_its_spans(shipped):
+    from empathy.embeddings import embed
+    from empathy.text import split_sentences
+
+    reply = "Thank you for your message. I'm so sorry about the pain. How are you sleeping?"
+    spans = split_sentences(reply)
+    emb = embed([reply[s:e] for s, e in spans])
+    masked = shipped.predict_embedded(reply, spans, emb, keep=[False, True, True])
+    rest = reply[spans[1][0]:]
+    alone = shipped.predict_embedded(rest, [(s - spans[1][0], e - spans[1][0]) for s, e in spans[1:]], emb[1:])
+    assert [masked.probability(m) for m in MECHANISMS] == pytest.approx([alone.probability(m) for m in MECHANISMS],
+                                                                          abs=1e-6)
+    assert all(spans[0] not in masked.mechanisms[m].spans for m in MECHANISMS)
+    assert len(masked.sentences) == 3  # every sentence keeps its probabilities
+    nothing = shipped.predict_embedded(reply, spans, emb, keep=[False, False, False])
+    assert all(nothing.probability(m) == 0.0 for m in MECHANISMS)
+
+
+def test_shipped_weights_were_fitted_with_the_current_medical_sentences(shipped):
+    from empathy.sentence_labels import training_sha256
+
+    assert shipped.meta["medical_examples"] > 500
+    assert shipped.meta["medical_sentences_sha256"] == training_sha256(), \
+        "empathy/data/scoring_sentences.tsv changed: run python -m empathy.epitome fit --data <EPITOME folder>"

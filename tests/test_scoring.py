@@ -153,12 +153,51 @@ def test_shipped_weights_match_the_training_sentences():
     """The weights in empathy/data were fitted on the current sentences; refitting gives the same classifier."""
     import numpy as np
 
-    from empathy.scoring import LABELS, _Classifier, _embed
+    from empathy.scoring import LABELS, SentenceClassifier, embed_sentences
 
-    shipped = _Classifier.load()
+    shipped = SentenceClassifier.load()
     assert shipped is not None, "empathy/data/scoring_weights.json is stale: run python -m empathy.scoring"
-    refit = _Classifier.fit()
-    X = _embed([r["reply"] for r in _rows()[:40]])
+    refit = SentenceClassifier.fit()
+    X = embed_sentences([r["reply"] for r in _rows()[:40]])
     a, b = shipped.predict(X), refit.predict(X)
     assert a.shape == (40, len(LABELS))
     assert np.abs(a - b).max() < 0.02
+
+
+DRAFTS = [
+    ("I'm scared about what the scan will show.", "Your CT scan is booked for Tuesday at 9 am. Do not eat for 4 hours before."),
+    ("My knee still hurts after the surgery.", "Swelling can last 6 weeks. Keep doing the exercises twice a day."),
+    ("Can I get a refill?", "The refill was sent to your pharmacy. Take one tablet daily."),
+]
+
+
+@pytest.mark.parametrize("opener", ["Thank you for your message.", "Thank you for reaching out to me about this.",
+                                    "I appreciate you keeping me updated.", "Thanks for your question.", "I understand."])
+def test_a_stock_opener_buys_no_empathy(opener):
+    """Framing picks the sentences the scorer rates highest: a stock line must not beat real empathy."""
+    for patient, draft in DRAFTS:
+        plain, opened = score_empathy(patient, draft), score_empathy(patient, f"{opener} {draft}")
+        assert opened.overall <= plain.overall + 0.01, (opener, plain.overall, opened.overall)
+        assert "empty_phrases" in opened.flags
+        for d in ("emotional_reactions", "interpretations", "explorations"):
+            assert opened.dimensions[d].score <= plain.dimensions[d].score + 0.01, (opener, d)
+        specific = score_empathy(patient, f"That must be so frightening, and I'm sorry you're dealing with it. {draft}")
+        assert specific.overall > opened.overall + 0.1
+
+
+def test_mechanisms_read_clinical_phrasings():
+    """The EPITOME model alone gave "That must be so frightening." 0.07 emotional reactions; with the medical
+    replies in training (and the cues) it is an emotional reaction, a reflection is an interpretation, and an
+    open question an exploration, each with its sentence highlighted."""
+    patient, draft = DRAFTS[0]
+    cases = {
+        "emotional_reactions": "That must be so frightening.",
+        "interpretations": "It sounds like not knowing what the scan will find is the hardest part for you.",
+        "explorations": "How have you been coping while you wait?",
+    }
+    plain = score_empathy(patient, draft)
+    for dim, sentence in cases.items():
+        reply = f"{sentence} {draft}"
+        result = score_empathy(patient, reply)
+        assert result.dimensions[dim].score >= 0.5 > plain.dimensions[dim].score, (dim, result.dimensions[dim].score)
+        assert [reply[s:e] for s, e in result.dimensions[dim].spans] == [sentence]

@@ -83,3 +83,35 @@ def test_gguf_adapter_logprobs_agree_with_peft(base_and_model, tmp_path):
     assert np.abs(peft_lp - l1).max() < 1.0
     assert np.corrcoef(peft_delta, llama_delta)[0, 1] > 0.99
     assert abs(llama_delta.sum() - peft_delta.sum()) < 0.1 * abs(peft_delta.sum())
+
+
+def test_task_adapter_serves_only_its_task(base_and_model, tmp_path):
+    """A task adapter (the shipped framing adapter, say) changes the calls of its task and no other: one model in
+    memory, adapters switched per call."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    from empathy.backends import GenerationOptions
+    from empathy.backends.llamacpp import LlamaCppBackend
+    from training.export_gguf import export_lora_gguf
+
+    base, tok, model = base_and_model
+    config = LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj", "up_proj", "down_proj"],
+                        init_lora_weights=False, layers_to_transform=[26, 27, 28, 29])
+    peft_model = get_peft_model(model, config)
+    try:
+        with torch.no_grad():
+            for name, p in peft_model.named_parameters():
+                if "lora_" in name:
+                    p.mul_(3.0)
+        export_lora_gguf(peft_model, base.gguf, tmp_path / "framing.gguf")
+    finally:
+        peft_model.unload()
+    messages = [{"role": "user", "content": "Name three colours."}]
+    greedy = GenerationOptions(max_tokens=24, temperature=0.0, seed=0)
+    plain = LlamaCppBackend(threads=1).complete(messages, greedy).text
+    both = LlamaCppBackend(threads=1, task_adapters={"framing": tmp_path / "framing.gguf"})
+    assert both.complete(messages, greedy).text == plain  # other calls: the base model, exactly
+    framed = both.complete(messages, GenerationOptions(max_tokens=24, temperature=0.0, seed=0, task="framing")).text
+    assert framed != plain
+    assert both.complete(messages, greedy).text == plain  # and switched back

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from ..config import Settings
+from ..models import task_adapters
 from .base import Backend, Completion, GenerationOptions, ScriptedBackend
 from .hf import TransformersBackend
 from .llamacpp import LlamaCppBackend
@@ -17,7 +18,7 @@ _cache_lock = threading.Lock()
 
 
 def _key(s: Settings) -> tuple:
-    return (s.backend, s.model, s.adapter, s.threads, s.n_ctx, s.base_url, s.seed)
+    return (s.backend, s.model, s.adapter, s.threads, s.n_ctx, s.base_url, s.seed, s.task_adapters)
 
 
 def get_backend(settings: Settings | None = None) -> Backend:
@@ -34,7 +35,8 @@ def get_backend(settings: Settings | None = None) -> Backend:
 
 def _load(s: Settings) -> Backend:
     if s.backend == "llama-cpp":
-        return LlamaCppBackend(s.model, adapter=s.adapter, threads=s.threads, n_ctx=s.n_ctx, seed=s.seed)
+        return LlamaCppBackend(s.model, adapter=s.adapter, threads=s.threads, n_ctx=s.n_ctx, seed=s.seed,
+                               task_adapters=task_adapters(s.task_adapters, s.model))
     if s.backend == "transformers":
         return TransformersBackend(s.model, threads=s.threads)
 

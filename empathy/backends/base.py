@@ -15,6 +15,7 @@ class GenerationOptions:
     seed: int | None = 0
     stop: tuple[str, ...] = ()
     repeat_penalty: float = 1.1
+    task: str | None = None  # a task whose adapter (if the backend has one) serves this call, e.g. "framing"
 
 
 @dataclass
