@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from ..backends import GenerationOptions
 from ..facts import check_facts, extract_facts
 from ..prompts import framing_messages
+from ..ranking import TIE_MARGIN
 from ..scoring import score_empathy
 from ..text import REASSURANCE, first_sentence
 from .bank import CLOSERS, LEVEL_SHAPE, OPENERS, VALIDATIONS
@@ -164,11 +165,6 @@ def _similar(a: str, b: str, concern: Concern | None = None) -> bool:
     return bool(concern and concern.symptoms and any(x in la and x in lb for x in concern.symptoms))
 
 
-def _supports_task() -> dict:
-    """GenerationOptions(task=...) where the backends know tasks (a framing adapter then serves the call)."""
-    return {"task": "framing"} if "task" in getattr(GenerationOptions, "__dataclass_fields__", {}) else {}
-
-
 def _sample(backend, patient: str, slot: str, concern: Concern, k: int, seed: int, spent: dict, tried: list[dict]) -> list[dict]:
     """``k`` model sentences for ``slot``; each tried one is recorded with why it was refused (None: passed the guard)."""
     feelings = ", ".join(concern.emotions) or "none stated"
@@ -177,7 +173,7 @@ def _sample(backend, patient: str, slot: str, concern: Concern, k: int, seed: in
     out = []
     for i in range(k):
         opts = GenerationOptions(max_tokens=SAMPLE_TOKENS, temperature=0.8, seed=seed * 101 + i + 1 + 17 * len(tried),
-                                 repeat_penalty=1.3, **_supports_task())
+                                 repeat_penalty=1.3, task="framing")
         try:
             done = backend.complete(messages, opts)
         except Exception as e:  # noqa: BLE001 - a failing model only means the templates are used
@@ -257,7 +253,10 @@ def framed_edit(patient: str, draft: str, level: int = 1, *, backend=None, seed:
                 for o in usable:
                     before, after = _split(slots, {**chosen, slot: o})
                     o["score"] = round(_score(patient, _assemble(before, draft, after)), 4)
-                usable.sort(key=lambda o: -o["score"])  # stable: model first, then rotation order, on ties
+                # within the scorer's tie margin of the best, the first in order wins (a model sentence, then the
+                # case's rotation): otherwise one template the scorer happens to like closes most edits
+                best = max(o["score"] for o in usable)
+                usable = [o for o in usable if o["score"] >= best - TIE_MARGIN]
             chosen[slot] = usable[0]
         before, after = _split(slots, chosen)
         text = _assemble(before, draft, after)
