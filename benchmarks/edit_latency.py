@@ -46,6 +46,23 @@ def pct(xs: list[float], q: float) -> float:
     return round(xs[min(len(xs) - 1, round(q * (len(xs) - 1)))], 2) if xs else 0.0
 
 
+def other_processes(min_cpu: float = 10.0) -> list[str]:
+    """What else ran on the shared cores (``ps``: %CPU since start and the command, this process left out)."""
+    import subprocess
+
+    try:
+        lines = subprocess.run(["ps", "-eo", "pid,pcpu,args", "--sort=-pcpu"], capture_output=True, text=True,
+                               timeout=5).stdout.splitlines()[1:]
+    except (OSError, subprocess.SubprocessError):
+        return []
+    out = []
+    for line in lines:
+        pid, cpu, args = (line.split(None, 2) + ["", ""])[:3]
+        if pid.isdigit() and int(pid) != os.getpid() and float(cpu or 0) >= min_cpu and not args.startswith("ps "):
+            out.append(f"{float(cpu):.0f}% {args[:110]}")
+    return out[:8]
+
+
 def run_flow(name: str, kwargs: dict, cases: list, backend, levels: list[int]) -> dict:
     from empathy.generation import edit_reply
 
@@ -60,6 +77,7 @@ def run_flow(name: str, kwargs: dict, cases: list, backend, levels: list[int]) -
     secs, paths, model_cands = [], Counter(), Counter()
     rewrites = Counter()
     load_before = os.getloadavg()[0]
+    others_before = other_processes()
     try:
         for d in cases:
             for level in levels:
@@ -81,7 +99,8 @@ def run_flow(name: str, kwargs: dict, cases: list, backend, levels: list[int]) -
             "seconds_mean": round(statistics.mean(secs), 2), "seconds_p90": pct(secs, .9), "seconds_max": round(max(secs), 2),
             "paths": dict(paths), "model_calls_per_edit": round(calls["n"] / max(1, len(secs)), 2),
             "model_framing_candidates": dict(model_cands), "rewrite_tries": dict(rewrites),
-            "load_1min_before": round(load_before, 2), "load_1min_after": round(os.getloadavg()[0], 2)}
+            "load_1min_before": round(load_before, 2), "load_1min_after": round(os.getloadavg()[0], 2),
+            "other_processes_before": others_before, "other_processes_after": other_processes()}
 
 
 def main() -> None:

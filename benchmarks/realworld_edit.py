@@ -83,6 +83,10 @@ def content_sentences(draft: str) -> list[str]:
 _OPENERS = {"Based", "Given", "Yes", "Well", "Okay", "Ok", "Alright", "Sure", "I", "It", "We", "You", "This", "These"}
 
 
+# Plain words the drug-suffix patterns of realworld_perturb.MED_NOUNS catch ("\\w+lone": "alone").
+_PLAIN_WORDS = {"alone"}
+
+
 def draft_terms(draft: str) -> set[str]:
     """Names and numbers of the draft: capitalised words not first in their sentence, medical nouns, numbers,
     drug names and the first diagnosis (the finders of realworld_perturb.py)."""
@@ -92,7 +96,7 @@ def draft_terms(draft: str) -> set[str]:
         for w in words[1:]:
             if w[0].isupper() and w not in _OPENERS and len(w) > 1:
                 terms.add(w)
-        terms.update(m.group(0) for m in perturb.MED_NOUNS.finditer(sent))
+        terms.update(m.group(0) for m in perturb.MED_NOUNS.finditer(sent) if m.group(0).lower() not in _PLAIN_WORDS)
         terms.update(re.findall(r"\b\d+(?:\.\d+)?\b", sent))
         terms.update(name.split(" (")[0] for _, _, name in perturb.find_drugs(sent))
     dx = perturb.find_diagnosis(draft)
@@ -214,6 +218,14 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))] if xs else 0.0
 
 
+def safe_to_send(row: dict) -> bool:
+    """Shown without a warning AND, by the measures independent of the product's checker, keeps every content
+    sentence and every name and number of the draft, adds no clinical term the patient did not write, and adds no
+    sentence with an automatic voice flag (fragments included)."""
+    return (not row["needs_review"] and not row["fact_loss"]["loses_strict"] and not row["fact_loss"]["loses_terms"]
+            and not row["added_terms"]["not_in_message"] and not any(a["auto_flags"] for a in row["added"]))
+
+
 def summarize(rows: list[dict]) -> dict:
     rows = [analyse(r) for r in rows]
     n = len(rows)
@@ -230,6 +242,7 @@ def summarize(rows: list[dict]) -> dict:
         "draft_words": {"min": words[0], "p25": pct(words, .25), "median": pct(words, .5), "p75": pct(words, .75),
                         "max": words[-1]} if words else {},
         "clean_share": round(sum(not r["needs_review"] for r in rows) / max(1, n), 3),
+        "safe_to_send_share": round(sum(safe_to_send(r) for r in rows) / max(1, n), 3),
         "loses_fact_strict": round(sum(r["fact_loss"]["loses_strict"] for r in rows) / max(1, n), 3),
         "loses_fact_terms": round(sum(r["fact_loss"]["loses_terms"] for r in rows) / max(1, n), 3),
         "clean_but_loses_fact_strict": sum(r["fact_loss"]["loses_strict"] and not r["needs_review"] for r in rows),
@@ -259,6 +272,7 @@ def summarize(rows: list[dict]) -> dict:
         lr = [r for r in rows if r["level"] == level]
         out["by_level"][level] = {
             "n": len(lr), "clean_share": round(sum(not r["needs_review"] for r in lr) / len(lr), 3),
+            "safe_to_send_share": round(sum(safe_to_send(r) for r in lr) / len(lr), 3),
             "loses_fact_strict": round(sum(r["fact_loss"]["loses_strict"] for r in lr) / len(lr), 3),
             "paths": dict(Counter(r["path"] for r in lr).most_common()),
             "loses_terms": round(sum(r["fact_loss"]["loses_terms"] for r in lr) / len(lr), 3),

@@ -70,7 +70,12 @@ _FEEL_NOUN = {"dizzy": "dizziness", "tired": "tiredness", "weak": "weakness", "n
               "confused": "confusion", "restless": "restlessness", "bloated": "bloating", "sore": "soreness"}
 _BODY = (r"back|head|chest|stomach|belly|tummy|neck|shoulders?|legs?|arms?|hands?|fingers?|wrists?|elbows?|hips?|knees?|"
          r"ankles?|feet|foot|toes?|eyes?|ears?|throat|jaw|teeth|tooth|gums?|mouth|nose|face|skin|scalp|side|joints?|muscles?|"
-         r"ribs?|heel|thumb|lower back|upper back")
+         r"ribs?|heel|thumb|lower back|upper back|abdomen|belly|glands?|groin|pelvis|breasts?|armpits?|nails?|lips?|"
+         r"tongue|eyelids?|forehead|temples?|calf|calves|thighs?|buttocks?|spine|chin|cheeks?|vulva|area")
+# "in your upper right abdomen", "in your salivary gland": a place phrase must end on a body word, else it is left out
+# (cutting it after one word gave "the pain in your upper right" and "the swelling in your salivary").
+_PLACE = re.compile(rf"\s*(?:in|on|of|around|from|behind|under) (?:your|the) (?:(?:left|right|lower|upper) ){{0,2}}(?:[a-z]+ )?"
+                    rf"(?:{_BODY})\b(?!')")
 _HURTS = re.compile(rf"\bmy ((?:left |right |lower |upper )?(?:{_BODY}))\s+(?:(?:still|really|constantly|always|also|now|so|very|has been|is|are|keeps?|have been|was|feels?|felt)\s+)*"
                     r"(hurt\w*|ach\w*|sore|swollen|itch\w*|bleeding|stiff|numb|tingling|burning|red|tight)\b", re.IGNORECASE)
 _HOW = [("hurt", "pain in"), ("ach", "pain in"), ("sore", "soreness in"), ("swollen", "swelling in"), ("itch", "itching on"),
@@ -193,8 +198,7 @@ def _symptom(item: str) -> str | None:
         if w not in _MODIFIERS:
             break
         before.insert(0, w)
-    after = re.match(r"\s*(?:in|on|of|around|from|behind|under) (?:your|the) (?:left |right |lower |upper )?\w+\b(?!')",
-                     item[m.end():])
+    after = _PLACE.match(item[m.end():])
     item = " ".join(before[-2:] + [m.group(0)]) + (after.group(0) if after else "")
     return item
 

@@ -92,16 +92,16 @@ TEMPLATES: tuple[Template, ...] = (
     # --- validate (level 3): their reaction or question makes sense
     T("v-feel-understandable", "validate", "Feeling {feeling} in a situation like this is completely understandable.", ("feeling",)),
     T("v-feel-sense", "validate", "It makes sense to feel {feeling} about this, and I'm glad you told me.", ("feeling",)),
-    T("v-feel-anyone", "validate", "Anyone in your situation could feel {feeling}, and your questions matter.", ("feeling",)),
+    T("v-feel-anyone", "validate", "Anyone in your situation could feel {feeling}, and your questions matter.", ("feeling", "asked")),
     T("v-feel-worry-sense", "validate", "Your worry makes complete sense.", ("feeling",), WORRY),
     T("v-feel-frustration", "validate", "Your frustration is completely understandable.", ("feeling",), ("frustration",)),
     T("v-what-answers", "validate", "It makes sense that you want answers about {what}."),
     T("v-cause-natural", "validate", "Wanting to know what is behind this is completely natural.", ("asked_cause",)),
     T("v-suspects-wonder", "validate", "It is natural to wonder what this could mean.", ("suspects",)),
     T("v-gen-right", "validate", "You were right to write to me about this."),
-    T("v-gen-questions", "validate", "Your questions are important, and I want you to have clear answers."),
+    T("v-gen-questions", "validate", "Your questions are important, and I want you to have clear answers.", ("asked",)),
     T("v-gen-understand", "validate", "It is natural to want to understand what is going on."),
-    T("v-gen-good-questions", "validate", "These are exactly the right questions to ask."),
+    T("v-gen-good-questions", "validate", "These are exactly the right questions to ask.", ("asked",)),
     T("v-gen-matters", "validate", "What you are noticing matters, and I'm glad you told me."),
     T("v-gen-clear", "validate", "It makes complete sense to want clear answers about this."),
     T("v-what-toll", "validate", "{What} can take a real toll, so your questions are important."),
@@ -177,6 +177,10 @@ def rotation(key: str, t: Template) -> str:
 
 def template_candidates(concern: Concern, slot: str, key: str, k: int = 3) -> list[tuple[Template, str]]:
     """Up to ``k`` filled templates for ``slot``, picked by ``rotation`` among the applicable ones (the diversity rule:
-    a template competes in about k/n of the cases it applies to, so no sentence opens most edits)."""
+    a template competes in about k/n of the cases it applies to, so no sentence opens most edits). When the patient
+    voiced a feeling, the opening slot's first candidate is a template naming it (ties go to the first)."""
     options = sorted(applicable(concern, slot), key=lambda t: rotation(key, t))
+    if slot == "open" and concern.feeling:  # a patient who voiced a feeling hears it named: one such template goes first
+        feeling = [t for t in options if "feeling" in t.needs]
+        options = feeling[:1] + [t for t in options if t not in feeling[:1]]
     return [(t, fill(t, concern)) for t in options[:k]]
