@@ -298,6 +298,21 @@ def summarize(rows: list[dict]) -> dict:
     return out
 
 
+def judge_by_level(rows: list[dict]) -> dict:
+    """The held-out judge (benchmarks/empathy_judge.py, independent of the product's scorer) per level: share of
+    edits rated more empathic than the draft and the mean gain; the target (issue 11) is >= 95 % and at least twice
+    the baseline gain on real-style drafts (+0.054)."""
+    import empathy_judge
+
+    out = {}
+    for level in sorted({r["level"] for r in rows}):
+        lr = [r for r in rows if r["level"] == level]
+        summary, _ = empathy_judge.summarize(OUT, lr)
+        out[level] = {k: v for k, v in asdict(summary).items() if k != "file"}
+    out["baseline_gain_real_style"] = 0.054
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=30, help="blind drafts (each edited at every level)")
@@ -307,6 +322,7 @@ def main() -> None:
     ap.add_argument("--summarize", action="store_true", help="only recompute the summary from the jsonl")
     ap.add_argument("--rewrite", action="store_true", help="ask the model to rewrite first (off for the embedded model)")
     ap.add_argument("--candidates", type=int, default=None, help="model framing sentences per slot (default: the product's)")
+    ap.add_argument("--judge", action="store_true", help="add the held-out judge (benchmarks/empathy_judge.py) per level")
     args = ap.parse_args()
     os.environ.setdefault("EMPATHY_THREADS", "1")
     if not args.summarize:
@@ -314,6 +330,8 @@ def main() -> None:
         flow = {"candidates": args.candidates} | ({"rewrite": True} if args.rewrite else {})
         run(drafts, args.levels, args.resume, **flow)
     summary = summarize(realworld.read_jsonl(OUT))
+    if args.judge:
+        summary["judge"] = judge_by_level(realworld.read_jsonl(OUT))
     SUMMARY.write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
     print(json.dumps({k: v for k, v in summary.items() if k != "openers"}, indent=1, ensure_ascii=False))
 

@@ -112,3 +112,36 @@ def test_framing_in_another_language_is_not_english_boilerplate():
     draft = "La diabetes tipo 2 se controla bien con metformina 500 mg dos veces al día. Revisaremos su HbA1c en tres meses."
     f = framed_edit("Estoy muy preocupada por mi diabetes.", draft, 2, backend=None)
     assert f.text == draft and f.before == [] and f.after == [] and "language" in f.note
+
+
+@pytest.mark.parametrize("message,expected,not_expected", [
+    ("Hi doctor, I've been experiencing swelling and pain in my salivary gland.", "pain in your salivary gland", None),
+    ("Doctor, I have been experiencing severe pain in my upper right abdomen, and after several tests I was told it is "
+     "gallstones.", "pain in your upper right abdomen", None),
+    ("Doctor, I have a rash in the folds of my skin.", "rash", "folds of"),  # no body word: the place is left out
+])
+def test_a_place_after_a_symptom_is_whole_or_left_out(message, expected, not_expected):
+    """Cutting the place after one word read as a fragment ("the pain in your upper right")."""
+    c = extract_concern(message)
+    assert expected in c.symptoms, c.symptoms
+    for s in c.symptoms:
+        assert not re.search(r"\byour (?:left|right|upper|lower|salivary)$", s), s
+        assert not_expected is None or not_expected not in s
+
+
+def test_a_voiced_feeling_competes_first_in_the_opening_slot():
+    c = extract_concern("Doctor, I have been feeling down and depressed for a long time. I wake up every morning "
+                        "feeling sad and anxious. I feel like I am always in a low mood.")
+    assert c.feeling and c.symptoms  # both a feeling and a complaint: the feeling is what they wrote about first
+    for i in range(10):
+        first = template_candidates(c, "open", f"case {i}")[0][0]
+        assert "feeling" in first.needs, first.id
+
+
+def test_questions_are_praised_only_when_the_patient_asked_one():
+    told = extract_concern("Doctor, I have been experiencing severe pain in my lower back for weeks now.")
+    asked = extract_concern("Doctor, I have been experiencing severe pain in my lower back. What could be causing it?")
+    assert told.asked is None and asked.asked
+    said = [fill(t, told) for t in applicable(told, "validate")]
+    assert said and not any("question" in s for s in said), said
+    assert any("question" in fill(t, asked) for t in applicable(asked, "validate"))

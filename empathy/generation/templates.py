@@ -104,7 +104,7 @@ TEMPLATES: tuple[Template, ...] = (
     T("v-gen-good-questions", "validate", "These are exactly the right questions to ask.", ("asked",)),
     T("v-gen-matters", "validate", "What you are noticing matters, and I'm glad you told me."),
     T("v-gen-clear", "validate", "It makes complete sense to want clear answers about this."),
-    T("v-what-toll", "validate", "{What} can take a real toll, so your questions are important."),
+    T("v-what-toll", "validate", "{What} can take a real toll, so your questions are important.", ("asked",)),
     T("v-treat-relief", "validate", "Wanting relief from {what} is completely understandable.", ("asked_treatment",)),
     # --- close: support, an invitation to write back, sometimes an exploring question
     T("c-what-draining", "close", "I know {what} can be draining, so please write back with any questions."),
