@@ -145,3 +145,16 @@ def test_questions_are_praised_only_when_the_patient_asked_one():
     said = [fill(t, told) for t in applicable(told, "validate")]
     assert said and not any("question" in s for s in said), said
     assert any("question" in fill(t, asked) for t in applicable(asked, "validate"))
+
+
+def test_the_person_they_write_about_is_found_after_i_think():
+    assert extract_concern("Hi doctor, I think my newborn baby has jaundice, his skin looks yellowish.").person == "baby"
+    assert extract_concern("Doctor, I think my leg is broken.").person is None
+
+
+def test_two_framing_sentences_do_not_both_reach_out():
+    from empathy.generation.framing import _similar
+    assert _similar("I appreciate you reaching out to me about this.",
+                    "I'm glad you reached out, and I'm here if you have more questions.")
+    assert not _similar("I'm sorry you've been dealing with the pain in your back.",
+                        "We can talk through any of this whenever you like.")

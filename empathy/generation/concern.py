@@ -86,7 +86,8 @@ _DIRECT = [(re.compile(r"\b(?:can'?t|cannot|unable to|haven'?t been able to) sle
            (re.compile(r"\bI(?:'m| am) in (?:so much |a lot of |constant )?pain\b", re.I), "pain"),
            (re.compile(r"\bshort of breath\b", re.I), "shortness of breath")]
 _DEATH = re.compile(r"\b(?:died|passed away|passed on|death|funeral|lost (?:my|our) )", re.I)
-_PERSON = re.compile(r"^\W*(?:(?:hi|hello|dear)?\s*(?:doctor|doc|dr\.?)?[,.!]?\s*)?my (son|daughter|baby|child|kid|toddler|infant|newborn|mother|mom|mum|father|dad|husband|wife|"
+_PERSON = re.compile(r"^\W*(?:(?:hi|hello|dear)?\s*(?:doctor|doc|dr\.?)?[,.!]?\s*)?(?:I (?:think|believe|fear|am worried|'m worried)"
+                     r"(?: that)? )?my (?:newborn )?(son|daughter|baby|child|kid|toddler|infant|newborn|mother|mom|mum|father|dad|husband|wife|"
                      r"partner|grandmother|grandma|grandfather|grandpa|sister|brother|boyfriend|girlfriend|fiance|fiancee|"
                      r"\d+[- ](?:year|month|week)[- ]old)\b", re.IGNORECASE)
 _RESULTS = re.compile(r"\b(?:results?|came back|report)\b|\b(?:biopsy|scan|x-?ray|mri|ct|blood ?work|labs?|lab work|tests?|psa|"

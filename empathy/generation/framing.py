@@ -52,6 +52,9 @@ _FEELING = re.compile(r"\b(?:scared|afraid|frightened|frightening|fear\w*|terrif
 SLOT_ORDER = {1: ("open",), 2: ("open", "close"), 3: ("open", "validate", "close")}
 TEMPLATES_PER_SLOT = 3  # how many templates compete per slot (the diversity rule: see templates.template_candidates)
 SAMPLE_TOKENS = 40
+# Only the first sentence is used: generation stops at its end (the 135M model otherwise always ran to SAMPLE_TOKENS,
+# most of the seconds of a framing call).
+SENTENCE_END = (". ", "! ", "? ", ".\n", "!\n", "?\n", "\n\n")
 
 
 @dataclass
@@ -150,7 +153,7 @@ def _words(s: str) -> set[str]:
 
 
 _PHRASES = ("i'm glad", "i'm sorry", "thank you", "any questions", "makes sense", "natural to", "i'm here", "i can",
-            "please reach out", "write back")
+            "reach", "write back", "wrote to me", "write to me")  # "reach": reaching out / reached out / reach out
 
 
 def _similar(a: str, b: str, concern: Concern | None = None) -> bool:
@@ -173,7 +176,7 @@ def _sample(backend, patient: str, slot: str, concern: Concern, k: int, seed: in
     out = []
     for i in range(k):
         opts = GenerationOptions(max_tokens=SAMPLE_TOKENS, temperature=0.8, seed=seed * 101 + i + 1 + 17 * len(tried),
-                                 repeat_penalty=1.3, task="framing")
+                                 repeat_penalty=1.3, task="framing", stop=SENTENCE_END)
         try:
             done = backend.complete(messages, opts)
         except Exception as e:  # noqa: BLE001 - a failing model only means the templates are used
@@ -182,7 +185,11 @@ def _sample(backend, patient: str, slot: str, concern: Concern, k: int, seed: in
             break
         spent["prompt"] += done.prompt_tokens
         spent["completion"] += done.completion_tokens
-        sentence = first_framing_sentence(done.text)
+        raw = done.text.rstrip()
+        core = raw.rstrip("\"'").rstrip()
+        if done.finish_reason == "stop" and core and core[-1] not in ".!?":  # cut at a stop: the end mark was eaten
+            raw = core + "."
+        sentence = first_framing_sentence(raw)
         why = framing_guard(sentence) if sentence else "empty"
         if why is None and unexpressed_feeling(sentence, concern):
             why = "names a feeling the patient did not express"
