@@ -5,7 +5,8 @@ ChatDoctor replies are longer and full of names no small vocabulary knows. This 
 embedded SmolLM2-135M GGUF, product defaults, ``EMPATHY_THREADS=1``) on N blind drafts at levels 1, 2 and 3 and
 reports, for the returned edits:
 
-- **clean share**: ``needs_review`` false (what the product would show without a warning);
+- **clean share**: ``needs_review`` false (what the product would show without a warning); **safe to send**: clean
+  and, by the independent measures below, no fact lost, no clinical term the patient did not write, no voice flag;
 - **fact loss, measured without the checker** (two plain definitions):
   *strict*: some content sentence of the draft (one naming a diagnosis, test, drug, procedure or advice, by the
   patterns of realworld_perturb.py) is not in the edit verbatim (whitespace and case folded);
@@ -27,8 +28,8 @@ Every output with its draft goes to benchmarks/results/realworld_edit.jsonl (wri
 skips rows already there), the summary to benchmarks/results/realworld_edit_summary.json. The run before the
 framing rework (90 hand labels) is kept as realworld_edit_v1*.
 
-    EMPATHY_THREADS=1 python benchmarks/realworld_edit.py [--n 30] [--levels 1 2 3] [--resume] [--rewrite] [--candidates K]
-    python benchmarks/realworld_edit.py --summarize        # recompute the summary from the jsonl
+    EMPATHY_THREADS=1 python benchmarks/realworld_edit.py [--n 30] [--levels 1 2 3] [--resume] [--rewrite] [--candidates K] [--judge]
+    python benchmarks/realworld_edit.py --summarize --judge  # recompute the summary (and the held-out judge) from the jsonl
 """
 
 from __future__ import annotations
