@@ -91,7 +91,7 @@ _RULES: list[tuple[str, re.Pattern]] = [(reason, re.compile(p, re.IGNORECASE)) f
                               r"^(?:best|kind|warm(?:est)?|with)?\s*(?:regards|wishes)\b|^(?:sincerely|yours|cheers)\b|"
                               r"\b(?:sincerely|regards)\s*,?\s*$|^(?:dr\.?|doctor)\s+\[|your name\b|\bmy name is\b|"
                               r"\b(?:I am|I'm|this is) (?:dr\.?|doctor) [A-Z]|^(?:dr\.?|doctor) [A-Z][a-z]+(?: [A-Z][a-z]+)?\.?$"),
-    ("meta_talk", r"\b(?:rewrit\w*|revis(?:e|ed|ion)|edit(?:ed|ing|s)?|draft|paraphras\w*|as (?:instructed|requested)|"
+    ("meta_talk", r"\b(?:invite (?:any )?questions|offer (?:a little |some |my )?(?:\w+ )?support and|rewrit\w*|revis(?:e|ed|ion)|edit(?:ed|ing|s)?|draft|paraphras\w*|as (?:instructed|requested)|"
                   r"the (?:original |above |following |given )?(?:message|reply|response|text|sentence|prompt|"
                   r"format|layout|structure|physician|doctor|version|output|task|rules?)\b|this (?:sentence|response|reply|version)|"
                   r"here(?:'s| is) (?:the|a|an|my|your) (?:[\w,-]+ ){0,4}(?:sentence|version|reply|response|message|text|example|rewrite)|"
@@ -131,7 +131,7 @@ _RULES: list[tuple[str, re.Pattern]] = [(reason, re.compile(p, re.IGNORECASE)) f
                       r"\bI (?:have|had|get|got|feel|felt) (?:\w+ ){0,2}(?:symptoms?|pain|fever|headaches?|cough|rash|nausea|bleeding|"
                       r"cramps?|spasms?|swelling|lumps?|infection|anxiety|depression)\b|\byou(?:'re| are) (?:a |the |my )?(?:good |great )?(?:doctor|physician)\b|"
                       r"\b(?:follow(?:ing|ed)?|took|take|taking) your (?:advice|recommendations?|instructions)\b|\blet me know the next steps\b|\b(?:support|assist|helping) me\b|\bmeans a lot to me\b"),
-    ("third_person", r"\b(?:the|this|a|my|your|our|every|each) (?:patient|individual|person|client)s?\b|\b(?:he|she|him|his|hers?|himself|herself)\b|"
+    ("third_person", r"\bfor someone (?:to|like|with|in)\b|\b(?:the|this|a|my|your|our|every|each) (?:patient|individual|person|client)s?\b|\b(?:he|she|him|his|hers?|himself|herself)\b|"
                      r"\btheir (?:\w+ )?(?:symptoms?|conditions?|health|feelings?|concerns?|care|needs|pain|body|life|message|"
                      r"diagnosis|situation|well-being|wellbeing|emotions?|fears?|worries|questions?|treatment|family|recovery)\b|"
                      r"\bthey (?:are|were|feel|seem|have been|'re) (?:feeling|experiencing|worried|scared|anxious|going through)\b|"
