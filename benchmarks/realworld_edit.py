@@ -5,7 +5,8 @@ ChatDoctor replies are longer and full of names no small vocabulary knows. This 
 embedded SmolLM2-135M GGUF, product defaults, ``EMPATHY_THREADS=1``) on N blind drafts at levels 1, 2 and 3 and
 reports, for the returned edits:
 
-- **clean share**: ``needs_review`` false (what the product would show without a warning);
+- **clean share**: ``needs_review`` false (what the product would show without a warning); **safe to send**: clean
+  and, by the independent measures below, no fact lost, no clinical term the patient did not write, no voice flag;
 - **fact loss, measured without the checker** (two plain definitions):
   *strict*: some content sentence of the draft (one naming a diagnosis, test, drug, procedure or advice, by the
   patterns of realworld_perturb.py) is not in the edit verbatim (whitespace and case folded);
@@ -17,11 +18,18 @@ reports, for the returned edits:
 - paths (``result.path``), seconds per edit (p50, mean; wall clock, model already loaded), the most common
   opening sentence and its share.
 
-Every output with its draft goes to benchmarks/results/realworld_edit.jsonl (written as it goes; ``--resume``
-skips rows already there), the summary to benchmarks/results/realworld_edit_summary.json.
+- **added clinical terms**: names and numbers (the finders of *terms*) of the edit that the draft does not contain,
+  and of those the ones the patient's message does not contain either (framing may hand back the patient's own words);
+- **empathy**: ``empathy.scoring.score_empathy`` of the draft and of the edit (gain, share warmer), per level; the
+  held-out judge (benchmarks/empathy_judge.py, branch ``score``) reads the same jsonl;
+- **gate**: the product's verdicts on the added sentences (``result.gate``), and which template or source wrote them.
 
-    EMPATHY_THREADS=1 python benchmarks/realworld_edit.py [--n 30] [--levels 1 2 3] [--resume]
-    python benchmarks/realworld_edit.py --summarize        # recompute the summary from the jsonl
+Every output with its draft goes to benchmarks/results/realworld_edit.jsonl (written as it goes; ``--resume``
+skips rows already there), the summary to benchmarks/results/realworld_edit_summary.json. The run before the
+framing rework (90 hand labels) is kept as realworld_edit_v1*.
+
+    EMPATHY_THREADS=1 python benchmarks/realworld_edit.py [--n 30] [--levels 1 2 3] [--resume] [--rewrite] [--candidates K] [--judge]
+    python benchmarks/realworld_edit.py --summarize --judge  # recompute the summary (and the held-out judge) from the jsonl
 """
 
 from __future__ import annotations
@@ -76,6 +84,10 @@ def content_sentences(draft: str) -> list[str]:
 _OPENERS = {"Based", "Given", "Yes", "Well", "Okay", "Ok", "Alright", "Sure", "I", "It", "We", "You", "This", "These"}
 
 
+# Plain words the drug-suffix patterns of realworld_perturb.MED_NOUNS catch ("\\w+lone": "alone").
+_PLAIN_WORDS = {"alone"}
+
+
 def draft_terms(draft: str) -> set[str]:
     """Names and numbers of the draft: capitalised words not first in their sentence, medical nouns, numbers,
     drug names and the first diagnosis (the finders of realworld_perturb.py)."""
@@ -85,13 +97,22 @@ def draft_terms(draft: str) -> set[str]:
         for w in words[1:]:
             if w[0].isupper() and w not in _OPENERS and len(w) > 1:
                 terms.add(w)
-        terms.update(m.group(0) for m in perturb.MED_NOUNS.finditer(sent))
+        terms.update(m.group(0) for m in perturb.MED_NOUNS.finditer(sent) if m.group(0).lower() not in _PLAIN_WORDS)
         terms.update(re.findall(r"\b\d+(?:\.\d+)?\b", sent))
         terms.update(name.split(" (")[0] for _, _, name in perturb.find_drugs(sent))
     dx = perturb.find_diagnosis(draft)
     if dx:
         terms.add(dx[2])
     return terms
+
+
+def added_terms(draft: str, edit: str, patient: str = "") -> dict:
+    """Names and numbers of the edit that are not in the draft; ``not_in_message``: nor in the patient's message."""
+    def present(term: str, text: str) -> bool:
+        return bool(re.search(rf"(?<![\w-]){re.escape(term.lower())}(?![\w-])", _fold(text)))
+
+    new = sorted(t for t in draft_terms(edit) if not present(t, draft))
+    return {"new_terms": new, "not_in_message": [t for t in new if not present(t, patient)]}
 
 
 def fact_loss(draft: str, edit: str) -> dict:
@@ -139,6 +160,10 @@ class Row:
     seconds: float
     model_seconds: float
     attempts: list[dict]
+    gate: list[dict] = field(default_factory=list)  # the product's verdicts on the added sentences
+    chosen: list[dict] = field(default_factory=list)  # framing: slot, source, template id per sentence
+    empathy_draft: float = 0.0
+    empathy_edit: float = 0.0
     fact_loss: dict = field(default_factory=dict)
     added: list[dict] = field(default_factory=list)  # [{"sentence", "auto_flags"}]
     opener: str = ""
@@ -146,13 +171,14 @@ class Row:
 
 def analyse(row: dict) -> dict:
     row["fact_loss"] = fact_loss(row["draft"], row["text"])
+    row["added_terms"] = added_terms(row["draft"], row["text"], row["patient"])
     row["added"] = [{"sentence": s, "auto_flags": voice_flags(s)} for s in added_sentences(row["draft"], row["text"])]
     first = sentence_texts(row["text"])
     row["opener"] = first[0] if first else ""
     return row
 
 
-def run(drafts: list[realworld.Reply], levels: list[int], resume: bool) -> None:
+def run(drafts: list[realworld.Reply], levels: list[int], resume: bool, **flow) -> None:
     try:
         from empathy import edit_reply
     except ImportError:  # the library is being reorganised; the module path is the fallback
@@ -163,18 +189,24 @@ def run(drafts: list[realworld.Reply], levels: list[int], resume: bool) -> None:
     elif OUT.exists():
         OUT.unlink()
     OUT.parent.mkdir(parents=True, exist_ok=True)
+    from empathy.scoring import score_empathy
+
     # load the model and the checker once, outside the timings
-    edit_reply("I have a headache.", "Take ibuprofen 400 mg if needed.", level=1)
+    edit_reply("I have a headache.", "Take ibuprofen 400 mg if needed.", level=1, **flow)
     for d in drafts:
         for level in levels:
             if (d.id, level) in done:
                 continue
             t0 = time.perf_counter()
-            res = edit_reply(d.patient, d.reply, level=level)
+            res = edit_reply(d.patient, d.reply, level=level, **flow)
             wall = time.perf_counter() - t0
             row = Row(d.id, level, d.patient, d.reply, len(d.reply.split()), res.text, res.path, res.needs_review,
                       list(res.flags), round(wall, 2), round(res.seconds, 2),
-                      [{k: a.get(k) for k in ("path", "text", "recall", "precision", "flags", "clean")} for a in res.attempts])
+                      [{k: a.get(k) for k in ("path", "text", "recall", "precision", "flags", "clean", "refused", "reason",
+                                              "gate", "candidates")} for a in res.attempts],
+                      gate=list(res.gate), chosen=list(res.attempts[-1].get("chosen", [])),
+                      empathy_draft=round(score_empathy(d.patient, d.reply).overall, 4),
+                      empathy_edit=round(score_empathy(d.patient, res.text).overall, 4))
             out = analyse(asdict(row))
             with OUT.open("a", encoding="utf-8") as fh:
                 fh.write(json.dumps(out, ensure_ascii=False) + "\n")
@@ -187,12 +219,23 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))] if xs else 0.0
 
 
+def safe_to_send(row: dict) -> bool:
+    """Shown without a warning AND, by the measures independent of the product's checker, keeps every content
+    sentence and every name and number of the draft, adds no clinical term the patient did not write, and adds no
+    sentence with an automatic voice flag (fragments included)."""
+    return (not row["needs_review"] and not row["fact_loss"]["loses_strict"] and not row["fact_loss"]["loses_terms"]
+            and not row["added_terms"]["not_in_message"] and not any(a["auto_flags"] for a in row["added"]))
+
+
 def summarize(rows: list[dict]) -> dict:
     rows = [analyse(r) for r in rows]
     n = len(rows)
     words = sorted({r["id"]: r["draft_words"] for r in rows}.values())
     secs = [r["seconds"] for r in rows]
     openers = Counter(r["opener"] for r in rows)
+    sentences = Counter(a["sentence"] for r in rows for a in {x["sentence"]: x for x in r["added"]}.values())
+    top_sentence = sentences.most_common(1)[0] if sentences else None
+    templates = Counter(c.get("id") for r in rows for c in r.get("chosen", []) if c.get("source") == "template")
     auto = Counter(f for r in rows for a in r["added"] for f in a["auto_flags"])
     wrong = [r for r in rows if any(set(a["auto_flags"]) - {"fragment"} for a in r["added"])]
     out = {
@@ -200,6 +243,7 @@ def summarize(rows: list[dict]) -> dict:
         "draft_words": {"min": words[0], "p25": pct(words, .25), "median": pct(words, .5), "p75": pct(words, .75),
                         "max": words[-1]} if words else {},
         "clean_share": round(sum(not r["needs_review"] for r in rows) / max(1, n), 3),
+        "safe_to_send_share": round(sum(safe_to_send(r) for r in rows) / max(1, n), 3),
         "loses_fact_strict": round(sum(r["fact_loss"]["loses_strict"] for r in rows) / max(1, n), 3),
         "loses_fact_terms": round(sum(r["fact_loss"]["loses_terms"] for r in rows) / max(1, n), 3),
         "clean_but_loses_fact_strict": sum(r["fact_loss"]["loses_strict"] and not r["needs_review"] for r in rows),
@@ -209,6 +253,17 @@ def summarize(rows: list[dict]) -> dict:
         "paths": dict(Counter(r["path"] for r in rows).most_common()),
         "seconds_p50": round(statistics.median(secs), 2) if secs else 0,
         "seconds_mean": round(statistics.mean(secs), 2) if secs else 0,
+        "adds_term": round(sum(bool(r["added_terms"]["new_terms"]) for r in rows) / max(1, n), 3),
+        "adds_term_not_in_message": round(sum(bool(r["added_terms"]["not_in_message"]) for r in rows) / max(1, n), 3),
+        "gate_refused_shown": sum(not g["ok"] for r in rows for g in r.get("gate", [])),
+        "top_sentence": top_sentence[0] if top_sentence else "",
+        "top_sentence_share": round(top_sentence[1] / max(1, n), 3) if top_sentence else 0,
+        "top_template_share": round(templates.most_common(1)[0][1] / max(1, n), 3) if templates else 0,
+        "sources": dict(Counter(c.get("source") for r in rows for c in r.get("chosen", [])).most_common()),
+        "empathy_draft_mean": round(statistics.mean(r.get("empathy_draft", 0) for r in rows), 4) if rows else 0,
+        "empathy_edit_mean": round(statistics.mean(r.get("empathy_edit", 0) for r in rows), 4) if rows else 0,
+        "empathy_gain_mean": round(statistics.mean(r.get("empathy_edit", 0) - r.get("empathy_draft", 0) for r in rows), 4) if rows else 0,
+        "empathy_warmer_share": round(sum(r.get("empathy_edit", 0) > r.get("empathy_draft", 0) for r in rows) / max(1, n), 3),
         "top_opener": openers.most_common(1)[0][0] if openers else "",
         "top_opener_share": round(openers.most_common(1)[0][1] / max(1, n), 3) if openers else 0,
         "openers": openers.most_common(5),
@@ -218,11 +273,22 @@ def summarize(rows: list[dict]) -> dict:
         lr = [r for r in rows if r["level"] == level]
         out["by_level"][level] = {
             "n": len(lr), "clean_share": round(sum(not r["needs_review"] for r in lr) / len(lr), 3),
+            "safe_to_send_share": round(sum(safe_to_send(r) for r in lr) / len(lr), 3),
             "loses_fact_strict": round(sum(r["fact_loss"]["loses_strict"] for r in lr) / len(lr), 3),
             "paths": dict(Counter(r["path"] for r in lr).most_common()),
+            "loses_terms": round(sum(r["fact_loss"]["loses_terms"] for r in lr) / len(lr), 3),
+            "adds_term": round(sum(bool(r["added_terms"]["new_terms"]) for r in lr) / len(lr), 3),
+            "adds_term_not_in_message": round(sum(bool(r["added_terms"]["not_in_message"]) for r in lr) / len(lr), 3),
+            "wrong_voice_auto": round(sum(any(set(a["auto_flags"]) - {"fragment"} for a in r["added"]) for r in lr) / len(lr), 3),
+            "fragment_auto": round(sum(any("fragment" in a["auto_flags"] for a in r["added"]) for r in lr) / len(lr), 3),
+            "empathy_gain_mean": round(statistics.mean(r.get("empathy_edit", 0) - r.get("empathy_draft", 0) for r in lr), 4),
+            "empathy_warmer_share": round(sum(r.get("empathy_edit", 0) > r.get("empathy_draft", 0) for r in lr) / len(lr), 3),
             "seconds_p50": round(statistics.median(r["seconds"] for r in lr), 2)}
     if LABELS.exists():
-        labels = realworld.read_jsonl(LABELS)
+        shown = {(r["id"], r["level"]): [a["sentence"] for a in r["added"]] for r in rows}
+        labels = [lab for lab in realworld.read_jsonl(LABELS) if shown.get((lab["id"], lab["level"])) == lab.get("added")]
+        out["hand_labels_stale"] = len(realworld.read_jsonl(LABELS)) - len(labels)  # labels of outputs no longer there
+    if LABELS.exists() and labels:
         voice = {"patient_voice", "third_person", "vocative", "quote", "meta_talk"}
         out["hand_labels"] = {
             "n": len(labels), "counts": dict(Counter(lab["label"] for lab in labels).most_common()),
@@ -233,6 +299,21 @@ def summarize(rows: list[dict]) -> dict:
     return out
 
 
+def judge_by_level(rows: list[dict]) -> dict:
+    """The held-out judge (benchmarks/empathy_judge.py, independent of the product's scorer) per level: share of
+    edits rated more empathic than the draft and the mean gain; the target (issue 11) is >= 95 % and at least twice
+    the baseline gain on real-style drafts (+0.054)."""
+    import empathy_judge
+
+    out = {}
+    for level in sorted({r["level"] for r in rows}):
+        lr = [r for r in rows if r["level"] == level]
+        summary, _ = empathy_judge.summarize(OUT, lr)
+        out[level] = {k: v for k, v in asdict(summary).items() if k != "file"}
+    out["baseline_gain_real_style"] = 0.054
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=30, help="blind drafts (each edited at every level)")
@@ -240,12 +321,18 @@ def main() -> None:
     ap.add_argument("--data", default=None)
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--summarize", action="store_true", help="only recompute the summary from the jsonl")
+    ap.add_argument("--rewrite", action="store_true", help="ask the model to rewrite first (off for the embedded model)")
+    ap.add_argument("--candidates", type=int, default=None, help="model framing sentences per slot (default: the product's)")
+    ap.add_argument("--judge", action="store_true", help="add the held-out judge (benchmarks/empathy_judge.py) per level")
     args = ap.parse_args()
     os.environ.setdefault("EMPATHY_THREADS", "1")
     if not args.summarize:
         drafts = pick_drafts(args.n, args.data)
-        run(drafts, args.levels, args.resume)
+        flow = {"candidates": args.candidates} | ({"rewrite": True} if args.rewrite else {})
+        run(drafts, args.levels, args.resume, **flow)
     summary = summarize(realworld.read_jsonl(OUT))
+    if args.judge:
+        summary["judge"] = judge_by_level(realworld.read_jsonl(OUT))
     SUMMARY.write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
     print(json.dumps({k: v for k, v in summary.items() if k != "openers"}, indent=1, ensure_ascii=False))
 
