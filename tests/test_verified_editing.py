@@ -3,12 +3,16 @@ framing bank and guard, and a small run with the real embedded model."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from empathy import prompts
 from empathy.backends import ScriptedBackend
 from empathy.facts import check_facts, extract_facts
 from empathy.generation import edit_reply, framing, generate_reply
+from empathy.generation.concern import extract_concern
+from empathy.generation.templates import applicable, fill
 
 PATIENT = "Is my PSA going up? I'm scared it's cancer."
 DRAFT = "Your PSA is 4.2. Continue tamsulosin 0.4 mg daily. Repeat PSA in 3 months."
@@ -47,7 +51,11 @@ def test_failing_model_falls_back_to_bank_framing():
     assert DRAFT in r.text and r.text != DRAFT  # the physician's sentences verbatim, framing around them
     rep = check_facts(DRAFT, r.text)
     assert rep.recall == 1.0 and not rep.unsupported
-    assert r.text.split(DRAFT)[0].strip() in framing.OPENERS["fear"]  # chosen by the patient's emotion
+    # chosen by the patient's emotion: a curated sentence (template for this patient, or the bank) that names the fear
+    concern = extract_concern(PATIENT)
+    curated = {fill(t, concern) for t in applicable(concern, "open")} | set(framing.OPENERS["fear"])
+    opener = r.text.split(DRAFT)[0].strip()
+    assert opener in curated and re.search(r"scared|frighten|afraid", opener)
 
 
 def test_model_framing_is_used_when_clean_and_better(monkeypatch):
@@ -172,3 +180,112 @@ def test_real_model_edits_get_warmer_with_level():
             means[level].append(score_empathy(patient, text).overall)
     mean = {k: sum(v) / len(v) for k, v in means.items()}
     assert mean[3] > mean[1] > mean[0], mean
+
+
+# --- the sentence gate on the model's own words (issue 10 part 2) and the flow per model ---------------------------
+
+@pytest.mark.parametrize("added,reason", [
+    ("I've been so scared about my PSA, doctor.", "patient_voice"),
+    ("The patient is frightened about the result.", "third_person"),
+    ("I have kept the original message as it was.", "meta_talk"),
+    ('"I hear how frightening this is.', "quote"),
+    ("My dear, I hear you.", "vocative"),
+])
+def test_a_clean_warmer_rewrite_with_a_wrong_voice_sentence_is_refused(added, reason):
+    """Facts intact and warmer, yet one added sentence is not the clinician speaking: never shown as clean."""
+    def reply(messages, options):
+        return f"{added} {WARM}{DRAFT}" if not _is_framing_prompt(messages) else "Nothing to worry about."
+
+    r = edit_reply(PATIENT, DRAFT, 1, backend=ScriptedBackend(reply_fn=reply))
+    first, retry = r.attempts[0], r.attempts[1]
+    assert first["clean"] and first["refused"] and retry["refused"]  # the checker passed it, the gate did not
+    assert reason in {g["reason"] for g in first["gate"]} and added in first["reason"]
+    assert r.path == "framed-bank" and not r.needs_review and added not in r.text
+    assert all(g["ok"] for g in r.gate)
+
+
+def test_every_shown_edit_has_gate_verdicts_for_its_added_sentences():
+    r = edit_reply(PATIENT, DRAFT, 3, backend=ScriptedBackend(replies=["Nothing to worry about."]))
+    assert len(r.gate) == 3 and all(g["ok"] for g in r.gate)
+    framed = r.attempts[-1]
+    assert framed["path"] == "framed-bank" and not framed["refused"]
+    assert {o["slot"] for o in framed["options"]} == {"open", "validate", "close"}
+    assert all(c["refused"] for c in framed["candidates"])  # the model's framing all refused, each with a reason
+    assert {c["slot"] for c in framed["chosen"]} == {"open", "validate", "close"}
+
+
+def test_bare_embedded_model_is_not_asked_to_rewrite_a_capable_one_is():
+    from empathy.models import EMBEDDED_ID
+
+    lines = []
+    bare = ScriptedBackend(replies=[WARM + DRAFT], model_id=EMBEDDED_ID)
+    r = edit_reply(PATIENT, DRAFT, 2, backend=bare, on_progress=lines.append)
+    assert not bare.calls and r.path == "framed-bank" and [a["path"] for a in r.attempts] == ["framed-bank"]
+    assert not any(line.startswith(("First try", "Retry")) for line in lines) and lines[0].startswith("Framing")
+    assert lines[-1].startswith("Done: checked")
+    capable = ScriptedBackend(replies=[WARM + DRAFT], model_id="llama-3.2-3b")
+    lines = []
+    r = edit_reply(PATIENT, DRAFT, 2, backend=capable, on_progress=lines.append)
+    assert r.path == "first-try" and len(capable.calls) == 1
+    assert lines[:3] == ["First try: the model is editing the draft", "First try: checking the facts",
+                         "First try: checking the voice of 1 added sentence(s)"]
+    forced = ScriptedBackend(replies=[WARM + DRAFT], model_id=EMBEDDED_ID)
+    assert edit_reply(PATIENT, DRAFT, 2, backend=forced, rewrite=True).path == "first-try"
+
+
+def test_progress_says_why_a_try_was_refused():
+    lines = []
+    edit_reply(PATIENT, DRAFT, 1, backend=ScriptedBackend(replies=["Your PSA is 5.0."]), retries=1, on_progress=lines.append)
+    refused = [line for line in lines if "refused" in line]
+    assert refused and "missing fact" in refused[0]
+    assert any(line.startswith("Framing:") for line in lines)
+
+
+@pytest.mark.parametrize("raw,voice", [
+    ("I'm sorry you are scared. Your PSA is 4.2 and we will repeat it.\n\nBest regards,\n[Your Name]", False),
+    ("Doctor, I'm so scared about my PSA. What should I do?", True),
+    ("The patient is worried about cancer. Repeat the PSA.", True),
+])
+def test_generated_reply_is_signed_by_nobody_and_flagged_when_not_the_clinician(raw, voice):
+    g = generate_reply(PATIENT, 1, backend=ScriptedBackend(replies=[raw]))
+    assert "[Your Name]" not in g.text and "regards" not in g.text.lower()
+    assert ("not_clinician_voice" in g.flags) == voice and g.needs_review
+    assert bool([v for v in g.gate if not v["ok"]]) == voice
+    assert g.attempts[0]["refused"] == voice
+
+
+# --- the real embedded model: each failure class the gate exists for, where the model produces it ----------------
+
+@pytest.mark.model
+def test_real_model_rewrites_are_gated_before_they_can_be_shown(llama_backend):
+    """With rewrites forced on, no accepted first try or retry carries a refused sentence, and every refusal says why."""
+    for i, (patient, draft, level) in enumerate(REAL[:2]):
+        r = edit_reply(patient, draft, level, backend=llama_backend, seed=i, rewrite=True, candidates=1)
+        for a in r.attempts:
+            assert a["refused"] == bool(a["reason"])
+            if a["path"] in ("first-try", "retry") and not a["refused"]:
+                assert not a["gate"] and r.path == a["path"]
+        assert all(g["ok"] for g in r.gate) or (r.needs_review and "not_clinician_voice" in r.flags)
+
+
+@pytest.mark.model
+def test_real_model_framing_candidates_are_gated(llama_backend):
+    """The embedded model's own framing sentences: whatever it writes, only gated sentences reach the edit."""
+    patient, draft, _ = REAL[0]
+    f = framing.framed_edit(patient, draft, 3, backend=llama_backend, seed=3, candidates=2)
+    assert len(f.candidates) == 6
+    chosen_model = [c for c in f.chosen if c["source"] == "model"]
+    for c in f.candidates:
+        assert c["refused"] is None or isinstance(c["refused"], str)
+    for c in chosen_model:
+        assert c["text"] in f.text and next(x for x in f.candidates if x["text"] == c["text"])["gate"]["ok"]
+    rep = check_facts(draft, f.text)
+    assert rep.recall == 1.0 and not rep.unsupported
+
+
+@pytest.mark.model
+def test_real_model_generated_reply_flag_matches_its_gate(llama_backend):
+    g = generate_reply("I'm scared about my PSA result. Is it cancer?", 2, backend=llama_backend, seed=1)
+    refused = [v for v in g.gate if not v["ok"]]
+    assert ("not_clinician_voice" in g.flags) == bool(refused or not g.text.strip())
+    assert not re.search(r"\[[^\]]*name[^\]]*\]", g.text, re.I)

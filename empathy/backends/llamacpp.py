@@ -35,11 +35,14 @@ class LlamaCppBackend(Backend):
         base_id = EMBEDDED_ID if model is None else os.path.splitext(os.path.basename(self.path))[0]
         self.model_id = base_id + (f"+{os.path.splitext(os.path.basename(adapter))[0]}" if adapter else "")
         self._lock = threading.Lock()  # one llama context: generations must not interleave
+        n_threads = threads or max(1, min(os.cpu_count() or 1, 8))
         try:
             self.llm = llama_cpp.Llama(
                 model_path=self.path,
                 n_ctx=n_ctx,
-                n_threads=threads or max(1, min(os.cpu_count() or 1, 8)),
+                n_threads=n_threads,
+                n_threads_batch=n_threads,  # llama-cpp-python defaults this to every core: on a shared 2-core machine
+                # prompt evaluation then spin-waited at 2 threads and took 4x longer than at the decode thread count
                 seed=seed,
                 verbose=False,
             )

@@ -47,3 +47,27 @@ def cut_repetition(text: str) -> str:
             return text[:start].strip()
         seen.add(key)
     return text.strip()
+
+
+# Sign-offs and placeholders a model adds to a reply it writes itself ("Best regards,", "[Your Name]", "Dr. [Name]").
+_SIGN_OFF = re.compile(
+    r"^\s*(?:(?:best|kind|warm(?:est)?|with (?:warm |best |kind )?)?\s*(?:regards|wishes)|sincerely|yours(?: truly| sincerely)?|"
+    r"cheers|take care|respectfully|cordially)\b[^.!?]*$|^\s*(?:dr\.?|doctor)?\s*\[[^\]]*\]\s*[,.]?\s*$|"
+    r"^\s*\[[^\]]*\b(?:name|signature|title|contact|clinic|practice|date|number|phone|email|address)\b[^\]]*\]",
+    re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\s*\[(?:your|doctor'?s?|physician'?s?|my) (?:full )?(?:name|title|signature|contact[^\]]*)\]",
+                          re.IGNORECASE)
+
+
+def clean_generated_text(text: str) -> str:
+    """A generated reply cleaned like an edit, then its sign-off lines and name placeholders removed, and an unfinished
+    last sentence (the token budget ran out) dropped when there is more before it."""
+    text = clean_model_text(text)
+    lines = text.splitlines()
+    while lines and (not lines[-1].strip() or _SIGN_OFF.search(lines[-1])):
+        lines.pop()
+    text = _PLACEHOLDER.sub("", "\n".join(lines)).strip()
+    spans = split_sentences(text)
+    if len(spans) > 1 and not re.search(r"[.!?][\"')\]]*$", text[spans[-1][0]:spans[-1][1]]):
+        text = text[:spans[-1][0]].rstrip()
+    return text

@@ -1,13 +1,19 @@
-"""Framed edits: the physician's sentences verbatim, with short empathetic framing around them.
+"""Framed edits: the physician's sentences verbatim, with short framing about this patient around them.
 
-The fallback of verified editing. Small models drop facts and invent content when they rewrite a
-reply, so a framed edit does not let the model touch the medicine at all: it keeps every sentence
-of the draft as written and adds only one or two sentences before (and, at higher levels, one
-after) that acknowledge the patient's feelings. The framing is chosen by the patient's emotion
-and the empathy level. Model-written framing is sampled several times and each candidate must
-pass the fact checker and a strict guard (no names, no clinical terms, no advice, no reassurance,
-no numbers, no repetition); the empathy scorer keeps the best. When no candidate passes, the
-curated bank below supplies the framing, so every draft gets a clean, warmer edit.
+Small models drop facts and invent content when they rewrite a reply, so a framed edit does not let anything touch the
+medicine: it keeps every sentence of the draft as written and adds one sentence before (level 1), a closing sentence
+(level 2) and a validating sentence (level 3). Each slot gets candidates from three sources:
+
+- **templates** (:mod:`.templates`) filled with the patient's own concern (:mod:`.concern`): the symptoms, results,
+  wait or person they wrote about and the feeling they expressed; a few per case, picked by a stable rotation;
+- **the model** (``samples`` per slot, the ``FRAMING`` prompt; a framing adapter serves these calls when the backend
+  has one): first sentence only, refused by ``framing_guard`` (clinical words, advice, reassurance, names ...);
+- **the curated bank** (:mod:`.bank`), only when a slot has nothing else.
+
+Every candidate must pass the sentence gate (:mod:`.gate`: the clinician's voice, on topic) and must not name a feeling
+the patient did not express; the empathy scorer picks the best per slot (a model sentence wins ties), no two chosen
+sentences say nearly the same thing, and the assembled edit must pass the fact checker, else the offending sentence
+is dropped and the next candidate tried.
 """
 
 from __future__ import annotations
@@ -17,67 +23,17 @@ import time
 from dataclasses import dataclass, field
 
 from ..backends import GenerationOptions
-from ..emotion import detect_emotions
 from ..facts import check_facts, extract_facts
-from ..prompts import FRAMING_CLOSE, FRAMING_OPEN
+from ..prompts import framing_messages
 from ..scoring import score_empathy
 from ..text import REASSURANCE, first_sentence
+from .bank import CLOSERS, LEVEL_SHAPE, OPENERS, VALIDATIONS
 from .cleanup import clean_model_text
+from .concern import Concern, extract_concern
+from .gate import gate_many, language
+from .templates import template_candidates
 
-# Curated framing: no clinical content, no reassurance, no promises, no names. Keyed by emotion.
-OPENERS: dict[str, list[str]] = {
-    "fear": [
-        "I can hear how frightening this has been for you.",
-        "It makes sense that this feels scary, and I'm glad you reached out.",
-        "Thank you for telling me how afraid you have been; that takes courage.",
-    ],
-    "anxiety": [
-        "I can tell how much this has been weighing on you.",
-        "Waiting and wondering can be really hard, and your concern makes complete sense.",
-        "Thank you for sharing your worries with me; I understand why this is on your mind.",
-    ],
-    "embarrassment": [
-        "Thank you for trusting me with something so personal.",
-        "I'm glad you felt able to bring this up with me; it is an important thing to ask about.",
-        "Please know there is never anything embarrassing about asking me these questions.",
-    ],
-    "frustration": [
-        "I'm sorry this has been so frustrating for you.",
-        "I understand how exhausting it is to keep dealing with this.",
-        "Your frustration is completely understandable, and I appreciate your patience.",
-    ],
-    "distrust": [
-        "I appreciate you telling me your concerns openly.",
-        "Your questions are important, and I want to be as clear with you as I can.",
-        "Thank you for being honest with me about how you feel; I take your concerns seriously.",
-    ],
-    "sadness": [
-        "I'm so sorry you are going through this.",
-        "I can hear how hard this has been for you, and I'm sorry.",
-        "Thank you for sharing this with me; it sounds like a really difficult time.",
-    ],
-    "none": [
-        "Thank you for your message.",
-        "Thank you for reaching out to me about this.",
-        "I appreciate you keeping me updated.",
-    ],
-}
-# A second, validating sentence for the highest level.
-VALIDATIONS: list[str] = [
-    "Your feelings about this are completely valid.",
-    "It is natural to have a lot of feelings about this, and they matter.",
-    "You are doing the right thing by staying in touch with me.",
-]
-CLOSERS: list[str] = [
-    "Please let me know if you have any questions.",
-    "I'm here to support you, so please reach out with any questions.",
-    "We are here for you, and you are not alone in this.",
-    "Please don't hesitate to send me a message if anything is unclear.",
-]
-
-LEVEL_SHAPE = {0: (0, 0), 1: (1, 0), 2: (1, 1), 3: (2, 1)}  # (sentences before, sentences after)
-
-# Words no framing sentence may carry: clinical content, advice, or anything a model invents.
+# Words no model-written framing sentence may carry: clinical content, advice, or anything a model invents.
 _FORBIDDEN = re.compile(
     r"\d|\b(?:dr|doctor|physician|nurse|medic\w*|medicine|drug|dose|pill|test\w*|result\w*|scan|treat\w*|diagnos\w*|symptom\w*|"
     r"condition|disease|cancer|tumou?r|infection|surgery|procedure|prescri\w*|therapy|health|healthy|recover\w*|cure\w*|heal\w*|"
@@ -88,16 +44,27 @@ _FORBIDDEN = re.compile(
     r"sorry, i|apologi[sz]e|inappropriate|policy|provide|loss|lost|passed|passing|condolences?|story|journey|battle|suffering|"
     r"taking care)\b|[@#<>\[\]{}:;]",
     re.IGNORECASE)
+# Feeling words: a framing sentence may name one only when the patient expressed a feeling.
+_FEELING = re.compile(r"\b(?:scared|afraid|frightened|frightening|fear\w*|terrified|worr\w+|anxious|anxiety|nervous|"
+                      r"stress\w*|frustrat\w+|embarrass\w+|ashamed|sad|sadness|upset|down|depressed|lonely|grief|"
+                      r"feelings?|emotions?|overwhelm\w*|distress\w*|unsettling|concern(?:s|ed)?)\b", re.IGNORECASE)
+SLOT_ORDER = {1: ("open",), 2: ("open", "close"), 3: ("open", "validate", "close")}
+TEMPLATES_PER_SLOT = 3  # how many templates compete per slot (the diversity rule: see templates.template_candidates)
+SAMPLE_TOKENS = 40
 
 
 @dataclass
 class FramedEdit:
     text: str
-    path: str  # "framed" (model-written framing, checked clean) or "framed-bank" (curated sentences)
+    path: str  # "framed" (a model-written sentence was chosen) or "framed-bank" (templates and the curated bank only)
     before: list[str] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
     emotions: list[str] = field(default_factory=list)
     candidates: list[dict] = field(default_factory=list)  # every model candidate and why it was kept or refused
+    options: list[dict] = field(default_factory=list)  # every template and bank sentence considered, with its verdict
+    concern: dict = field(default_factory=dict)
+    chosen: list[dict] = field(default_factory=list)  # per slot: slot, text, source, id, score
+    note: str = ""  # why the edit has less framing than its level asks for, if it does
     seconds: float = 0.0
     prompt_tokens: int = 0  # spent on all candidates, kept or refused
     completion_tokens: int = 0
@@ -105,12 +72,12 @@ class FramedEdit:
 
 def framing_emotions(patient: str) -> list[str]:
     """The patient's emotions that framing has sentences for (strongest first), or ["none"]."""
-    emotions = [e for e in detect_emotions(patient).emotions if e in OPENERS]
+    emotions = [e for e in extract_concern(patient).emotions if e in OPENERS]
     return emotions or ["none"]
 
 
 def framing_guard(sentence: str) -> str | None:
-    """Why a framing sentence is refused, or None when it is clean framing."""
+    """Why a model-written framing sentence is refused, or None when it is clean framing."""
     s = sentence.strip()
     words = s.split()
     if not 3 <= len(words) <= 28:
@@ -131,7 +98,13 @@ def framing_guard(sentence: str) -> str | None:
     return None
 
 
-def _first_sentence(text: str) -> str:
+def unexpressed_feeling(sentence: str, concern: Concern) -> bool:
+    """The sentence names a feeling although the patient expressed none."""
+    return not concern.emotions and bool(_FEELING.search(sentence))
+
+
+def first_framing_sentence(text: str) -> str:
+    """What a framing call yields: the first sentence of the cleaned model text."""
     return first_sentence(clean_model_text(text).strip().strip('"').strip())
 
 
@@ -160,67 +133,154 @@ def bank_framing(emotions: list[str], level: int, seed: int = 0) -> tuple[list[s
     return before, after
 
 
+def _bank_options(slot: str, concern: Concern, seed: int) -> list[str]:
+    primary = concern.emotions[0] if concern.emotions and concern.emotions[0] in OPENERS else "none"
+    pool = {"open": OPENERS[primary], "validate": VALIDATIONS, "close": CLOSERS}[slot]
+    rotated = pool[seed % len(pool):] + pool[:seed % len(pool)]
+    return [s for s in rotated if not unexpressed_feeling(s, concern)]
+
+
 def _score(patient: str, text: str) -> float:
     return score_empathy(patient, text).overall
 
 
+def _words(s: str) -> set[str]:
+    return set(re.findall(r"[a-z']+", s.lower())) - {"i", "you", "the", "a", "and", "to", "of", "your", "is", "this", "i'm"}
+
+
+def _similar(a: str, b: str) -> bool:
+    wa, wb = _words(a), _words(b)
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= 0.6
+
+
+def _supports_task() -> dict:
+    """GenerationOptions(task=...) where the backends know tasks (a framing adapter then serves the call)."""
+    return {"task": "framing"} if "task" in getattr(GenerationOptions, "__dataclass_fields__", {}) else {}
+
+
+def _sample(backend, patient: str, slot: str, concern: Concern, k: int, seed: int, spent: dict, tried: list[dict]) -> list[dict]:
+    """``k`` model sentences for ``slot``; each tried one is recorded with why it was refused (None: passed the guard)."""
+    feelings = ", ".join(concern.emotions) or "none stated"
+    inputs = {"slot": slot, "concern": concern.summary(), "feelings": feelings}
+    messages = framing_messages(patient, slot, inputs["concern"], feelings)
+    out = []
+    for i in range(k):
+        opts = GenerationOptions(max_tokens=SAMPLE_TOKENS, temperature=0.8, seed=seed * 101 + i + 1 + 17 * len(tried),
+                                 repeat_penalty=1.3, **_supports_task())
+        try:
+            done = backend.complete(messages, opts)
+        except Exception as e:  # noqa: BLE001 - a failing model only means the templates are used
+            tried.append({"slot": slot, "text": "", "refused": f"model error: {type(e).__name__}", "prompt": "frame",
+                          "inputs": inputs})
+            break
+        spent["prompt"] += done.prompt_tokens
+        spent["completion"] += done.completion_tokens
+        sentence = first_framing_sentence(done.text)
+        why = framing_guard(sentence) if sentence else "empty"
+        if why is None and unexpressed_feeling(sentence, concern):
+            why = "names a feeling the patient did not express"
+        record = {"slot": slot, "text": sentence, "raw": done.text, "refused": why, "prompt": "frame", "inputs": inputs,
+                  "source": "model"}
+        tried.append(record)
+        if why is None and all(sentence != o["text"] for o in out):
+            out.append(record)
+    return out
+
+
 def framed_edit(patient: str, draft: str, level: int = 1, *, backend=None, seed: int = 0, candidates: int = 3,
-                emotions: list[str] | None = None) -> FramedEdit:
-    """The draft verbatim with framing: model-written when a candidate passes every check, else from the bank."""
+                emotions: list[str] | None = None, progress=None) -> FramedEdit:
+    """The draft verbatim with framing about this patient (see the module docstring). ``candidates``: model samples
+    per slot (0: templates and bank only)."""
     start = time.perf_counter()
-    spent = {"prompt": 0, "completion": 0}  # tokens of every candidate, kept or refused
-    emotions = emotions or framing_emotions(patient)
-    n_before, n_after = LEVEL_SHAPE[level]
-    bank_before, bank_after = bank_framing(emotions, level, seed)
+    say = progress or (lambda message: None)
+    spent = {"prompt": 0, "completion": 0}
+    concern = extract_concern(patient)
+    if emotions:  # the caller's emotion reading wins (framing_emotions of the same message, usually)
+        concern.emotions = [e for e in emotions if e != "none"] or concern.emotions
+    slots = SLOT_ORDER.get(level, ())
     tried: list[dict] = []
-
-    def sample(prompt, k: int) -> list[str]:
-        good = []
-        felt = ", ".join(e for e in emotions if e != "none") or "unsure"
-        for i in range(k):
-            messages = prompt.messages(patient=patient, emotions=felt)
-            opts = GenerationOptions(max_tokens=48, temperature=0.8, seed=(seed or 0) * 101 + i + 1, repeat_penalty=1.3)
-            try:
-                done = backend.complete(messages, opts)
-                raw = done.text
-                spent["prompt"] += done.prompt_tokens
-                spent["completion"] += done.completion_tokens
-            except Exception as e:  # noqa: BLE001 - a failing model only means the bank is used
-                tried.append({"text": "", "refused": f"model error: {type(e).__name__}"})
-                break
-            sentence = _first_sentence(raw)
-            why = framing_guard(sentence)
-            tried.append({"text": sentence, "refused": why})
-            if why is None and sentence not in good:
-                good.append(sentence)
-        return good
-
-    before, after, path = list(bank_before), list(bank_after), "framed-bank"
-    # The curated framing competes too: a model candidate is kept only if the scorer rates it higher.
-    bank_score = _score(patient, _assemble(bank_before, draft, bank_after))
-    if backend is not None and level > 0 and candidates > 0:
-        openers = sample(FRAMING_OPEN, candidates) if n_before else []
-        closers = sample(FRAMING_CLOSE, max(1, candidates - 1)) if n_after else []
-        # an opener alone can win when no closer passes: the bank closer fills in
-        if n_after and not closers and openers:
-            closers = list(bank_after)
-        if (openers or not n_before) and (closers or not n_after):
-            options = []
-            for o in openers or [None]:
-                for c in closers or [None]:
-                    b = ([o] + bank_before[1:]) if o else []
-                    a = [c] if c else []
-                    text = _assemble(b, draft, a)
-                    rep = check_facts(draft, text)
-                    if rep.recall == 1.0 and not rep.unsupported:
-                        options.append((_score(patient, text), b, a))
-            if options:
-                options.sort(key=lambda x: -x[0])
-                best, b, a = options[0]
-                for o in tried:
-                    o.setdefault("score", None)
-                if best > bank_score:
-                    before, after, path = b, a, "framed"
-    return FramedEdit(text=_assemble(before, draft, after), path=path, before=before, after=after, emotions=emotions,
-                      candidates=tried, seconds=time.perf_counter() - start,
+    options: list[dict] = []
+    if not slots:
+        return FramedEdit(text=draft.strip(), path="framed-bank", emotions=concern.emotions or ["none"],
+                          concern=concern.to_dict(), seconds=time.perf_counter() - start)
+    english = language(draft) in (None, "en")
+    key = f"{patient}\x00{draft}\x00{seed}"
+    per_slot: dict[str, list[dict]] = {}
+    if backend is not None and candidates > 0:
+        say(f"Framing: the model is writing {candidates * len(slots)} candidate sentence(s) about this patient")
+    for slot in slots:
+        model = _sample(backend, patient, slot, concern, candidates, seed, spent, tried) if backend is not None and candidates > 0 else []
+        templates = [{"slot": slot, "text": text, "source": "template", "id": t.id}
+                     for t, text in template_candidates(concern, slot, key, TEMPLATES_PER_SLOT)] if english else []
+        bank = [{"slot": slot, "text": text, "source": "bank", "id": "bank"} for text in _bank_options(slot, concern, seed)] \
+            if english else []
+        per_slot[slot] = model + templates + bank
+    # One gate call for every sentence (embedded together).
+    pool = [o for slot in slots for o in per_slot[slot]]
+    say(f"Framing: checking the voice of {len(pool)} candidate sentence(s)")
+    for o, v in zip(pool, gate_many([o["text"] for o in pool], patient=patient, draft=draft)):
+        o["gate"] = v.to_dict()
+        if not v.ok:
+            o["refused"] = f"gate: {v.reason}"
+        elif unexpressed_feeling(o["text"], concern):
+            o["refused"] = "names a feeling the patient did not express"
+        else:
+            o.setdefault("refused", None)
+    options.extend(o for o in pool if o["source"] != "model")
+    # Greedy choice per slot, best empathy score first; the fact checker has the last word on the assembled edit.
+    say("Framing: choosing the warmest sentences and checking the facts of the framed edit")
+    banned: set[str] = set()
+    report = None
+    for _ in range(4):
+        chosen: dict[str, dict] = {}
+        for slot in slots:
+            usable = [o for o in per_slot[slot] if o["refused"] is None and o["text"] not in banned]
+            # the bank only when nothing written for this patient is left
+            specific = [o for o in usable if o["source"] != "bank"]
+            usable = specific or usable[:1]
+            others = [c["text"] for c in chosen.values()]
+            usable = [o for o in usable if not any(_similar(o["text"], t) for t in others)] or usable
+            if not usable:
+                continue
+            if len(usable) > 1:
+                for o in usable:
+                    before, after = _split(slots, {**chosen, slot: o})
+                    o["score"] = round(_score(patient, _assemble(before, draft, after)), 4)
+                usable.sort(key=lambda o: -o["score"])  # stable: model first, then rotation order, on ties
+            chosen[slot] = usable[0]
+        before, after = _split(slots, chosen)
+        text = _assemble(before, draft, after)
+        report = check_facts(draft, text)
+        if report.recall == 1.0 and not report.unsupported and not report.changed:
+            break
+        problems = [(_fact_text(u), list(getattr(u, "flags", []) or [])) for u in report.unsupported + report.changed]
+        bad = [c for c in chosen.values() if any(t and (t in c["text"] or c["text"] in t) for t, _ in problems)]
+        for c in bad or list(chosen.values()):
+            c["refused"] = "fact check: " + (", ".join(sorted({f for _, fl in problems for f in fl})) or "unsupported")
+            banned.add(c["text"])
+    else:  # nothing passed the checker four times: the draft alone is the safe edit
+        chosen, before, after, text = {}, [], [], draft.strip()
+    for o in pool:
+        o["chosen"] = any(o is c for c in chosen.values())
+    path = "framed" if any(c["source"] == "model" for c in chosen.values()) else "framed-bank"
+    note = ""
+    if len(chosen) < len(slots):
+        note = "no framing sentence in the draft's language" if not english else "fewer framing sentences than the level asks"
+    return FramedEdit(text=text, path=path, before=before, after=after, emotions=concern.emotions or ["none"],
+                      candidates=tried, options=options, concern=concern.to_dict(),
+                      chosen=[{k: c.get(k) for k in ("slot", "text", "source", "id", "score")} for c in chosen.values()],
+                      note=note, seconds=time.perf_counter() - start,
                       prompt_tokens=spent["prompt"], completion_tokens=spent["completion"])
+
+
+def _fact_text(match) -> str:
+    """The edited text a fact-check finding points at (a match of the fact checker, whatever its shape)."""
+    fact = getattr(match, "fact", match)
+    return getattr(fact, "text", "") or ""
+
+
+def _split(slots: tuple[str, ...], chosen: dict[str, dict]) -> tuple[list[str], list[str]]:
+    """Sentences before the draft (open, then validate) and after it (close)."""
+    before = [chosen[s]["text"] for s in ("open", "validate") if s in chosen and s in slots]
+    after = [chosen["close"]["text"]] if "close" in chosen and "close" in slots else []
+    return before, after

@@ -8,7 +8,7 @@ language, signed "[Your Name]" or off the patient's topic. ``gate_sentence`` ref
 with a reason; ``gate_added`` checks every sentence of a model text that is not in the draft.
 
 Rules come first (precise, explainable, no model needed). A small logistic classifier on MiniLM
-embeddings (weights in empathy/data/gate_classifier.npz, fitted by ``python -m empathy.gate fit``
+embeddings (weights in empathy/data/gate_classifier.npz, fitted by ``python -m empathy.generation.gate fit``
 on the dev part of tests/data/gate_sentences.jsonl, numpy only at run time) catches what the rules
 miss when the embedding model is available. Measured by benchmarks/gate_eval.py.
 """
@@ -25,8 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).parent / "data" / "gate_classifier.npz"
-LABELS = Path(__file__).resolve().parents[1] / "tests" / "data" / "gate_sentences.jsonl"
+from ..text import sentences as _text_sentences
+from .bank import bank_sentences
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "gate_classifier.npz"
+LABELS = Path(__file__).resolve().parents[2] / "tests" / "data" / "gate_sentences.jsonl"
 BAD = ("patient_voice", "third_person", "vocative", "quote", "meta_talk", "fragment", "off_topic", "other_language",
        "signature_placeholder")
 PASSING = ("ok", "stock_line")  # what the gate should let through
@@ -48,20 +51,17 @@ class GateVerdict:
 
 # --- sentences -----------------------------------------------------------------------------------
 
-_ABBREV = re.compile(r"(?:\b(?:dr|mr|mrs|ms|st|vs|approx|e\.g|i\.e|etc|no)|^\s*\d{1,2})\.$", re.IGNORECASE)
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])\s*$")
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences and lines of ``text``: a line break always ends one; abbreviations and list numbers do not."""
-    out = []
-    for line in text.splitlines():
-        start = 0
-        for m in re.finditer(r"[.!?]+[\"'”’)\]]*(?=\s+|$)", line):
-            if _ABBREV.search(line[start:m.end()]) and m.end() < len(line):
-                continue
-            out.append(line[start:m.end()])
-            start = m.end()
-        out.append(line[start:])
+    """Sentences and lines of ``text`` (the one splitter of empathy.text), a bare list number joined to its item."""
+    out: list[str] = []
+    for piece in _text_sentences(text):
+        if out and _LIST_MARK.match(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
     return [s.strip() for s in out if s.strip()]
 
 
@@ -255,23 +255,18 @@ def rule_reason(sentence: str, *, patient: str = "", draft: str = "") -> str | N
 # --- classifier ----------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"\b\w+\b|[\"'<>*#:\[\]?]")
-_CONTEXT: dict[str, np.ndarray] = {}  # embeddings of patient messages, drafts and draft sentences
 
 
-def features(sentences: list[str], patients: list[str], drafts: list[str]) -> np.ndarray:
+def features(sentences: list[str], patients: list[str], drafts: list[str], reference: list[str] | None = None) -> np.ndarray:
     """Per sentence: its MiniLM embedding; cosine to the patient's message, to the draft and to the draft's closest
-    sentence (a reworded fact); to the closest curated framing sentence; addressed to "you", says "I", asks, length."""
-    from .embeddings import embed, embed_batch
+    sentence (a reworded fact); to the closest reference framing sentence (the curated bank the classifier was fitted
+    with); addressed to "you", says "I", asks, length. Texts are embedded once per process (empathy.embeddings)."""
+    from ..embeddings import embed
 
-    s = embed_batch(sentences)
-    ctx_texts = sorted(set(patients) | set(drafts) | {x for d in set(drafts) for x in split_sentences(d)})
-    new = [t for t in ctx_texts if t not in _CONTEXT]
-    if new:  # one draft is gated several times per edit (first try, retry, framing): embed its context once, in a batch
-        if len(_CONTEXT) > 4000:
-            _CONTEXT.clear()
-        _CONTEXT.update(zip(new, embed_batch([t or " " for t in new])))
-    ctx = {t: _CONTEXT[t] for t in ctx_texts}
-    bank = embed(_bank())
+    s = embed(sentences)
+    context = sorted(set(patients) | set(drafts) | {x for d in set(drafts) for x in split_sentences(d)})
+    ctx = dict(zip(context, embed([t or " " for t in context])))
+    bank = embed(reference or bank_sentences())
     rows = []
     for v, sentence, patient, draft in zip(s, sentences, patients, drafts):
         parts = [ctx[x] for x in split_sentences(draft)] or [ctx[draft]]
@@ -279,12 +274,6 @@ def features(sentences: list[str], patients: list[str], drafts: list[str]) -> np
                      float(bool(re.search(r"\byou(?:r|'re|'ve|'ll)?\b", sentence, re.I))), float(bool(re.search(r"\bI\b", sentence))),
                      float("?" in sentence), min(len(sentence.split()), 40) / 40])
     return np.hstack([s, np.array(rows, dtype=np.float32).reshape(len(sentences), -1)]).astype(np.float32)
-
-
-def _bank() -> list[str]:
-    from .framing import CLOSERS, OPENERS, VALIDATIONS
-
-    return [x for pool in OPENERS.values() for x in pool] + VALIDATIONS + CLOSERS
 
 
 def _ngrams(text: str) -> list[str]:
@@ -308,6 +297,7 @@ class Classifier:
     word_coef: np.ndarray
     word_intercept: float
     threshold: float
+    reference: tuple[str, ...] = ()  # the framing sentences of the relevance feature at fitting time
 
     def tfidf(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), len(self.idf)), dtype=np.float32)
@@ -332,18 +322,21 @@ class Classifier:
         vec = TfidfVectorizer(analyzer=_ngrams, min_df=2, sublinear_tf=True)  # tfidf() above reproduces its transform
         words = LogisticRegression(C=c_words, max_iter=3000, class_weight="balanced").fit(vec.fit_transform(texts), y)
         return cls(emb.coef_[0].astype(np.float32), float(emb.intercept_[0]), {g: int(i) for g, i in vec.vocabulary_.items()},
-                   vec.idf_.astype(np.float32), words.coef_[0].astype(np.float32), float(words.intercept_[0]), threshold)
+                   vec.idf_.astype(np.float32), words.coef_[0].astype(np.float32), float(words.intercept_[0]), threshold,
+                   tuple(bank_sentences()))
 
     def save(self, path: Path = DATA) -> None:
         grams = sorted(self.vocab, key=self.vocab.get)
         np.savez_compressed(path, emb_coef=self.emb_coef, emb_intercept=self.emb_intercept, grams=np.array(grams),
-                            idf=self.idf, word_coef=self.word_coef, word_intercept=self.word_intercept, threshold=self.threshold)
+                            idf=self.idf, word_coef=self.word_coef, word_intercept=self.word_intercept, threshold=self.threshold,
+                            reference=np.array(self.reference or bank_sentences()))
 
     @classmethod
     def load(cls, path: Path = DATA) -> "Classifier":
         z = np.load(path)
+        reference = tuple(str(x) for x in z["reference"]) if "reference" in z.files else tuple(bank_sentences())
         return cls(z["emb_coef"], float(z["emb_intercept"]), {str(g): i for i, g in enumerate(z["grams"])}, z["idf"],
-                   z["word_coef"], float(z["word_intercept"]), float(z["threshold"]))
+                   z["word_coef"], float(z["word_intercept"]), float(z["threshold"]), reference)
 
 
 @lru_cache(maxsize=1)
@@ -366,7 +359,7 @@ def gate_many(sentences: list[str], *, patient: str = "", draft: str = "", use_c
     model = classifier() if use_classifier else None
     if model is not None and todo:
         texts = [v.sentence for v in todo]
-        for v, p in zip(todo, model.score(features(texts, [patient] * len(todo), [draft] * len(todo)), texts)):
+        for v, p in zip(todo, model.score(features(texts, [patient] * len(todo), [draft] * len(todo), list(model.reference)), texts)):
             v.score = float(p)
             if p >= model.threshold:
                 v.ok, v.reason = False, "classifier"
@@ -393,11 +386,11 @@ def training_set(rows: list[dict]) -> tuple[list[dict], np.ndarray]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m empathy.gate fit [--threshold T]``: refit the shipped classifier on all dev labels (gate_eval.py --ship
+    """``python -m empathy.generation.gate fit [--threshold T]``: refit the shipped classifier on all dev labels (gate_eval.py --ship
     does the same with the threshold it chose by cross-validation on dev)."""
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m empathy.gate")
+    ap = argparse.ArgumentParser(prog="python -m empathy.generation.gate")
     ap.add_argument("command", choices=["fit"])
     ap.add_argument("--threshold", type=float, default=None, help="default: the shipped one, else 0.5")
     args = ap.parse_args(argv)
