@@ -115,3 +115,18 @@ def test_task_adapter_serves_only_its_task(base_and_model, tmp_path):
     framed = both.complete(messages, GenerationOptions(max_tokens=24, temperature=0.0, seed=0, task="framing")).text
     assert framed != plain
     assert both.complete(messages, greedy).text == plain  # and switched back
+
+
+def test_stacked_lora_is_the_sum_of_its_parts():
+    """SFT then DPO ships as one adapter: stacking must give exactly the sum of the scaled updates, and the writer's
+    llama.cpp scale (alpha / stacked rank) is folded back into B."""
+    from training.export_gguf import stack_lora
+
+    rng = np.random.default_rng(0)
+    name = "model.layers.29.self_attn.q_proj.weight"
+    a1, b1 = rng.normal(size=(8, 16)), rng.normal(size=(12, 8))
+    a2, b2 = rng.normal(size=(4, 16)), rng.normal(size=(12, 4))
+    [(hf_name, a, b, scaling)] = stack_lora([(name, a1, b1, 2.0)], [(name, a2, b2, 0.5)])
+    assert hf_name == name and a.shape == (12, 16)
+    assert b.shape == (12, 12) and scaling == 1.0
+    np.testing.assert_allclose(b @ a, 2.0 * b1 @ a1 + 0.5 * b2 @ a2, rtol=1e-10, atol=1e-10)

@@ -150,6 +150,17 @@ _train_command("kto", "Kahneman-Tversky Optimization on thumbs up / down (or unp
 _train_command("sft", "Supervised fine-tuning on accepted edits (or the chosen side of pairs).")
 
 
+@train_group.command("framing-adapter", add_help_option=False,
+                     context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def framing_adapter(ctx):
+    """Rebuild the shipped framing adapter (SFT, then DPO against the model's refused attempts) and measure it on
+    blind drafts; the same as ``python -m training.framing_adapter`` (--help lists the options)."""
+    from .framing_adapter import main
+
+    main(list(ctx.args))
+
+
 @click.command("eval-model")
 @click.argument("run_dir")
 @click.option("--data", help="JSONL records to evaluate on instead of the run's validation split.")

@@ -78,21 +78,37 @@ def lora_tensors(peft_model, adapter_name: str = "default") -> list[tuple[str, o
 def export_lora_gguf(peft_model, base_gguf: str | Path, out_path: str | Path, *, adapter_name: str = "default",
                      name: str = "empathy-lora") -> ExportReport:
     """Write ``out_path`` (a GGUF adapter for ``base_gguf``); returns what was written."""
+    config = peft_model.config if hasattr(peft_model, "config") else peft_model.base_model.config
+    alpha = float(peft_model.peft_config[adapter_name].lora_alpha)
+    return write_lora_gguf(lora_tensors(peft_model, adapter_name), config, base_gguf, out_path, alpha=alpha, name=name)
+
+
+def stack_lora(*parts: list[tuple[str, object, object, float]]) -> list[tuple[str, object, object, float]]:
+    """One LoRA equal to the sum of several (each part from ``lora_tensors``): per weight, A stacked by rows and B by
+    columns with each part's scaling folded in, so ``B A x`` is the sum of the parts' updates. A DPO LoRA trained on
+    top of a merged SFT LoRA ships this way as one adapter file."""
+    by_name: dict[str, list[tuple[object, object]]] = {}
+    for part in parts:
+        for hf_name, a, b, scaling in part:
+            by_name.setdefault(hf_name, []).append((a, b * scaling))
+    return [(hf_name, np.concatenate([a for a, _ in ab], axis=0), np.concatenate([b for _, b in ab], axis=1), 1.0)
+            for hf_name, ab in by_name.items()]
+
+
+def write_lora_gguf(tensors: list[tuple[str, object, object, float]], config, base_gguf: str | Path, out_path: str | Path,
+                    *, alpha: float, name: str = "empathy-lora") -> ExportReport:
+    """Write (hf weight name, A, B, scaling) tensors as a GGUF adapter for ``base_gguf`` (``config``: the HF config)."""
     import gguf
 
     arch_name = gguf_architecture(base_gguf)
     arch = {v: k for k, v in gguf.MODEL_ARCH_NAMES.items()}.get(arch_name)
     if arch is None:
         raise ModelError(f"gguf does not know architecture {arch_name!r}")
-    config = peft_model.config if hasattr(peft_model, "config") else peft_model.base_model.config
     n_layers = config.num_hidden_layers
     n_head = config.num_attention_heads
     n_head_kv = getattr(config, "num_key_value_heads", None) or n_head
     name_map = gguf.get_tensor_name_map(arch, n_layers)
-    peft_config = peft_model.peft_config[adapter_name]
-    alpha = float(peft_config.lora_alpha)
-
-    tensors = lora_tensors(peft_model, adapter_name)
+    alpha = float(alpha)
     out_path = Path(out_path)
     with atomic_path(out_path) as tmp:
         writer = gguf.GGUFWriter(str(tmp), arch_name)
