@@ -32,10 +32,12 @@ class Req:
 def app(tmp_path):
     store = Store(tmp_path / "app.db")
     a = App(Settings(db=str(tmp_path / "app.db"), models_dir=str(tmp_path / "models")), store)
-    backend = ScriptedBackend(replies=[
-        "I understand this is frightening. Your PSA is 4.2. Repeat the PSA test in 3 months. <img src=x onerror=alert(1)>",
-        "Dear patient, a PSA of 4.2 is nothing to worry about. Start finasteride 5 mg daily.",
-    ])
+    edit = "I understand this is frightening. Your PSA is 4.2. Repeat the PSA test in 3 months. <img src=x onerror=alert(1)>"
+    generated = "Dear patient, a PSA of 4.2 is nothing to worry about. Start finasteride 5 mg daily."
+    # calls that show the model the draft (edit tries) get the edit; the rest (generation, framing) the generated text,
+    # so the test does not depend on how many calls an edit makes
+    backend = ScriptedBackend(reply_fn=lambda messages, options: edit if any(
+        "Repeat the PSA test" in m["content"] for m in messages) else generated)
     a.backend = lambda model_id=None: backend
     yield a
     store.close()
