@@ -24,20 +24,24 @@ def _public(result) -> dict:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--verify/--no-verify", default=True, show_default=True,
               help="Check the edit against the draft and repair it (--no-verify: one raw model call).")
+@click.option("--framing-sentences", "candidates", type=int, default=None,
+              help="Model-written framing sentences per slot competing with the templates (default: 0 for the "
+                   "embedded model, 1 for others; the shipped framing adapter serves them).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--jsonl", "jsonl", metavar="IN", help='Batch: lines {"id","patient","reply"} from a file or -.')
 @settings_options
-def edit(patient, draft, level, prompt, seed, verify, as_json, jsonl, settings):
+def edit(patient, draft, level, prompt, seed, verify, candidates, as_json, jsonl, settings):
     """Edit a physician's draft for empathy, keeping every medical fact."""
     if jsonl:
         backend = get_backend(settings)
         errors = run_jsonl(jsonl, ("patient", "reply"), lambda o: _public(
             edit_reply(o["patient"], o["reply"], o.get("level", level), prompt, backend=backend, seed=seed,
-                               verify=verify)))
+                               verify=verify, candidates=candidates)))
         raise SystemExit(1 if errors else 0)
     patient_text = text_arg(patient, "--patient")
     draft_text = text_arg(draft, "--draft")
-    result = edit_reply(patient_text, draft_text, level, prompt, backend=get_backend(settings), seed=seed, verify=verify)
+    result = edit_reply(patient_text, draft_text, level, prompt, backend=get_backend(settings), seed=seed, verify=verify,
+                        candidates=candidates)
     emit(_public(result)) if as_json else click.echo(result.text)
 
 

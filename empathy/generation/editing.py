@@ -132,12 +132,14 @@ def _judge_rewrite(patient: str, draft: str, text: str, level: int, progress, la
 def _policy(backend: Backend, rewrite: bool | None, candidates: int | None) -> tuple[bool, int]:
     """Whether to ask for rewrites, and how many model framing sentences per slot. The bare embedded 135M model gets
     neither by default: its rewrites almost never pass and its framing sentences almost never pass the gate (measured in
-    benchmarks/results/edit_latency*.json); a framing adapter (task "framing") brings its framing back."""
+    benchmarks/results/edit_latency*.json). The shipped framing adapter triples how often its sentences pass, but read
+    on blind drafts about a third of the sentences it gets chosen are still odd ("I'm here to help you with anything,
+    asking questions."), so the embedded model frames with templates unless ``candidates`` asks for model framing,
+    which the adapter then serves (benchmarks/README.md, "Framing adapter")."""
     model_id = getattr(backend, "model_id", "") or ""
-    bare = model_id == EMBEDDED_ID
-    framing_adapter = "framing" in (getattr(backend, "task_adapters", None) or {})
-    rewrite = (not bare) if rewrite is None else rewrite
-    samples = candidates if candidates is not None else (1 if framing_adapter or not bare else 0)
+    embedded = model_id == EMBEDDED_ID
+    rewrite = (not embedded) if rewrite is None else rewrite
+    samples = candidates if candidates is not None else (0 if embedded else 1)
     return rewrite, samples
 
 
