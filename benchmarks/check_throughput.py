@@ -27,11 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from empathy.files import read_jsonl
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_pairs(n: int) -> list[dict]:
-    rows = [json.loads(line) for line in (ROOT / "tests" / "data" / "facts_pairs.jsonl").read_text().splitlines() if line.strip()]
+    rows = read_jsonl(ROOT / "tests" / "data" / "facts_pairs.jsonl")
     out = []
     for k in range(n):
         r, cycle = rows[k % len(rows)], k // len(rows)
@@ -81,9 +83,8 @@ def real_pairs(n: int) -> list[tuple[str, str, str]]:
 
 def time_real(n: int) -> dict:
     """Milliseconds per check_facts call on real drafts, caches cleared before every call."""
-    import statistics
-
     import importlib
+    import statistics
 
     from empathy import embeddings
     from empathy.facts import check_facts

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -44,6 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np
+
+from empathy.files import read_jsonl
 
 EPITOME_DIR = Path(os.environ.get("EPITOME_DATA", "/work/shared/data/epitome"))
 if not EPITOME_DIR.is_dir():
@@ -228,8 +229,7 @@ def check() -> dict:
                                       for c, m in enumerate(mechanisms)},
            "medical_sentences_cv": {"auc_level_ge_1": round(float(roc_auc_score(np.array(med_levels) >= 1, med_oof)), 4),
                                     "spearman": round(float(spearmanr(med_levels, med_oof).correlation), 4)}}
-    validation = [json.loads(line) for line in (ROOT / "tests/data/scoring_validation.jsonl").read_text().splitlines()
-                  if line.strip()]
+    validation = read_jsonl(ROOT / "tests/data/scoring_validation.jsonl")
     s = get_judge().scores([r["reply"] for r in validation])
     levels = np.array([r["level"] for r in validation])
     graded = np.array([r["kind"] == "graded" for r in validation])

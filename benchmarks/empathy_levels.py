@@ -18,13 +18,15 @@ import sys
 import time
 from pathlib import Path
 
+from empathy.files import read_jsonl
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
 def drafts(n: int) -> list[dict]:
-    rows = [json.loads(line) for line in (ROOT / "tests/data/scoring_validation.jsonl").read_text().splitlines() if line.strip()]
+    rows = read_jsonl(ROOT / "tests/data/scoring_validation.jsonl")
     return [r for r in rows if r["kind"] == "graded" and r["level"] == 0][:n]
 
 
@@ -70,7 +72,7 @@ def rescore(path: str, levels=(1, 3)) -> dict:
     from empathy.scoring import score_empathy
 
     patients = {d["scenario"]: d for d in drafts(1000)}
-    rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    rows = read_jsonl(Path(path))
     for r in rows:
         d = patients[r["id"]]
         r["original"] = score_empathy(d["patient"], d["reply"]).overall

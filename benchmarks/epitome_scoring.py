@@ -55,6 +55,7 @@ from sklearn.metrics import roc_auc_score
 from empathy import epitome
 from empathy import scoring as sc
 from empathy.epitome import MECHANISMS, EpitomeExample, EpitomeModel
+from empathy.files import read_jsonl
 from empathy.sentence_labels import load_training_sentences
 
 BLIND_SEED, CV_SEED, FOLDS = 20251122, 1, 5
@@ -208,7 +209,7 @@ def cross_validate(dev: list[EpitomeExample], vectors, extra: list[EpitomeExampl
 
 
 def validation_rows() -> list[dict]:
-    return [json.loads(line) for line in VALIDATION.read_text().splitlines() if line.strip()]
+    return read_jsonl(VALIDATION)
 
 
 def overall_with(score: sc.EmpathyScore, mechanisms: dict[str, float], n_sentences: int, n_empty: int) -> float:

@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections import defaultdict
 from pathlib import Path
+
+from empathy.files import read_jsonl
 
 PAIRS = Path(__file__).resolve().parents[1] / "tests" / "data" / "facts_pairs.jsonl"
 EXPECTED_FLAG = {"dropped_fact": "missing_fact", "changed_value": "changed_value", "negation_flip": "negation_flip",
@@ -17,7 +18,7 @@ EXPECTED_FLAG = {"dropped_fact": "missing_fact", "changed_value": "changed_value
 
 
 def load(split: str = "all") -> list[dict]:
-    rows = [json.loads(line) for line in PAIRS.read_text().splitlines() if line.strip()]
+    rows = read_jsonl(PAIRS)
     return [r for r in rows if split == "all" or r["split"] == split]
 
 

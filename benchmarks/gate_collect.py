@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from empathy.files import read_jsonl
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 RAW = ROOT / "benchmarks" / "results" / "gate_raw.jsonl"
@@ -203,7 +205,7 @@ def allowed_id(draft_id: str) -> bool:
 
 
 def drafts(n_genmed: int, seed: int = 7) -> list[dict]:
-    rows = [json.loads(line) for line in GENMED.open()]
+    rows = read_jsonl(GENMED)
     rows = [r for r in rows if allowed_id(r["id"]) and 40 <= len(r["reply"]) <= 700]
     random.Random(seed).shuffle(rows)
     out = [{"id": r["id"], "patient": r["patient"], "reply": r["reply"], "corpus": "genmed"} for r in rows[:n_genmed]]
@@ -243,8 +245,9 @@ def run(args) -> None:
     from empathy.backends import GenerationOptions, get_backend
     from empathy.config import Settings
     from empathy.generation import edit_once, generate_reply
-    from empathy.generation.framing import first_framing_sentence, framing_emotions as patient_emotions
     from empathy.generation.concern import extract_concern
+    from empathy.generation.framing import first_framing_sentence
+    from empathy.generation.framing import framing_emotions as patient_emotions
     from empathy.prompts import framing_messages
 
     backend = get_backend(Settings.from_env())

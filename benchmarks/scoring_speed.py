@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from empathy.files import read_jsonl
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -38,7 +40,7 @@ def main() -> dict:
     from empathy.quality import communication_quality
     from empathy.scoring import score_empathy, warm_up
 
-    rows = [json.loads(line) for line in (ROOT / "tests/data/scoring_validation.jsonl").read_text().splitlines() if line.strip()]
+    rows = read_jsonl(ROOT / "tests/data/scoring_validation.jsonl")
     t = time.perf_counter()
     warm_up()
     communication_quality("I am worried.", "Thank you for writing.")

@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from empathy.files import read_jsonl
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -111,8 +113,7 @@ def out_of_corpus_edits(base_gguf: str, adapter: str, repeat_penalty: float | No
     from empathy.prompts import edit_messages
     from training.evaluate import served_edit_metrics
 
-    rows = [json.loads(line) for line in (ROOT / "tests/data/scoring_validation.jsonl").read_text().splitlines()
-            if line.strip()]
+    rows = read_jsonl(ROOT / "tests/data/scoring_validation.jsonl")
     warm = {r["scenario"]: r["reply"] for r in rows if r["kind"] == "graded" and r["level"] == 2}
     records = [{"prompt": edit_messages(r["patient"], r["reply"], 2, prompt="simple"), "patient": r["patient"],
                 "draft": r["reply"], "chosen": warm.get(r["scenario"], "")}

@@ -22,6 +22,7 @@ from empathy.annotation import (
 )
 from empathy.cli import cli
 from empathy.errors import InputError
+from empathy.files import read_jsonl
 from empathy.store import Store
 
 ROWS = [
@@ -173,7 +174,7 @@ def test_cli_import_export_stats(tmp_path):
         r = runner.invoke(cli, ["export", "--format", fmt, "--out", str(out), "--db", db])
         assert r.exit_code == 0, r.output
         if suffix == "jsonl":
-            rows = [json.loads(line) for line in out.read_text().splitlines()]
+            rows = read_jsonl(out)
         else:
             import datasets
 

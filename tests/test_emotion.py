@@ -6,12 +6,13 @@ from pathlib import Path
 import pytest
 
 from empathy.emotion import EMOTIONS, detect_emotions
+from empathy.files import read_jsonl
 
 DATA = Path(__file__).parent / "data" / "emotion_messages.jsonl"
 
 
 def _rows():
-    return [json.loads(line) for line in DATA.read_text().splitlines() if line.strip()]
+    return read_jsonl(DATA)
 
 
 def test_labelled_set_covers_every_category():
@@ -71,7 +72,7 @@ def test_crisis_language_is_flagged(message):
 
 def test_accuracy_on_held_out_set():
     """Written after the cue lists were frozen, and never used to tune them (27/28 when written)."""
-    rows = [json.loads(line) for line in (DATA.parent / "emotion_heldout.jsonl").read_text().splitlines() if line.strip()]
+    rows = read_jsonl(DATA.parent / "emotion_heldout.jsonl")
     assert len(rows) >= 24
     accuracy = sum(detect_emotions(r["message"]).emotions[0] in r["labels"] for r in rows) / len(rows)
     assert accuracy >= 0.8, accuracy

@@ -12,11 +12,17 @@ import pytest
 
 from empathy.backends import ScriptedBackend
 from empathy.facts import check_facts
+from empathy.files import read_jsonl
 from empathy.generation import edit_reply
 from empathy.generation.concern import _CLINICAL, extract_concern
 from empathy.generation.framing import _FEELING, framed_edit
 from empathy.generation.gate import rule_reason
-from empathy.generation.templates import TEMPLATES, applicable, fill, template_candidates
+from empathy.generation.templates import (
+    TEMPLATES,
+    applicable,
+    fill,
+    template_candidates,
+)
 
 SAMPLE = Path(__file__).parent / "data" / "chatdoctor_sample.jsonl"
 VALIDATION = Path(__file__).parent / "data" / "scoring_validation.jsonl"
@@ -24,7 +30,7 @@ VALIDATION = Path(__file__).parent / "data" / "scoring_validation.jsonl"
 
 def _messages() -> list[tuple[str, str]]:
     """(patient, draft) pairs of two kinds: ChatDoctor-style symptom lists and hand-written portal messages."""
-    rows = [json.loads(line) for line in SAMPLE.read_text().splitlines() if line.strip()]
+    rows = read_jsonl(SAMPLE)
     out = [(r["patient"], r["reply"]) for r in rows]
     seen = set()
     for line in VALIDATION.read_text().splitlines():

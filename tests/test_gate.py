@@ -6,14 +6,22 @@ labelled set is tests/data/gate_sentences.jsonl and the measured numbers benchma
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
+from empathy.files import read_jsonl
 from empathy.generation.bank import CLOSERS, OPENERS, VALIDATIONS
-from empathy.generation.gate import BAD, added_sentences, gate_added, gate_sentence, language, rule_reason, split_sentences
+from empathy.generation.gate import (
+    BAD,
+    added_sentences,
+    gate_added,
+    gate_sentence,
+    language,
+    rule_reason,
+    split_sentences,
+)
 
 DATA = Path(__file__).parent / "data" / "gate_sentences.jsonl"
 PATIENT = "I've been so anxious waiting for my PSA results that I can't sleep. When will they be ready?"
@@ -115,7 +123,7 @@ def test_gate_added_gives_a_verdict_per_added_sentence():
 
 
 def test_labelled_set_shape_and_split_by_draft():
-    rows = [json.loads(line) for line in DATA.open()]
+    rows = read_jsonl(DATA)
     assert "sha256(id)" in rows[0]["_meta"]  # the rule that keeps the held-out ChatDoctor ids out
     rows = rows[1:]
     assert len(rows) >= 800

@@ -3,7 +3,14 @@
 import json
 from pathlib import Path
 
-from empathy.quality import DBT_STAGES, TARGET_GRADE, communication_quality, politeness, reading_grade
+from empathy.files import read_jsonl
+from empathy.quality import (
+    DBT_STAGES,
+    TARGET_GRADE,
+    communication_quality,
+    politeness,
+    reading_grade,
+)
 
 VALIDATION = Path(__file__).parent / "data" / "scoring_validation.jsonl"
 PATIENT = "I'm terrified about the biopsy next week. Does it hurt?"
@@ -59,7 +66,7 @@ def test_stock_phrases_are_not_a_genuine_response():
 
 
 def test_dbt_adherence_tracks_validation_levels():
-    rows = [json.loads(line) for line in VALIDATION.read_text().splitlines() if line.strip()]
+    rows = read_jsonl(VALIDATION)
     graded = [r for r in rows if r["kind"] == "graded" and r["level"] in (0, 1, 3)][:30]  # ten scenarios
     means = {}
     for level in (0, 1, 3):

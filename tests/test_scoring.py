@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from empathy.files import read_jsonl
 from empathy.scoring import EMPATHY_DIMENSIONS as DIMENSIONS
 from empathy.scoring import load_training_sentences, preload, score_empathy
 from empathy.text import split_sentences
@@ -14,7 +15,7 @@ PATIENT = "I've been so anxious waiting for my biopsy results that I can't sleep
 
 
 def _rows():
-    return [json.loads(line) for line in DATA.read_text().splitlines() if line.strip()]
+    return read_jsonl(DATA)
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
+from empathy.files import read_jsonl
 from empathy.store.scrub import KINDS, scrub, scrub_text
 
 DATA = Path(__file__).parent / "data" / "scrub_messages.jsonl"
@@ -30,7 +30,7 @@ def leaked(identifier: dict, out: str) -> bool:
 
 
 def _rows(path=DATA):
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return read_jsonl(path)
 
 
 @pytest.mark.parametrize("path", [DATA, HOLDOUT], ids=["generated", "handwritten"])

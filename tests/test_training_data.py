@@ -5,8 +5,17 @@ import json
 import pytest
 
 from empathy.errors import InputError
+from empathy.files import read_jsonl
 from empathy.prompts import edit_messages
-from training.build_data import EMOTIONS, Dialogue, add_to_store, build_pairs, read_corpus, template_reply, write_pairs
+from training.build_data import (
+    EMOTIONS,
+    Dialogue,
+    add_to_store,
+    build_pairs,
+    read_corpus,
+    template_reply,
+    write_pairs,
+)
 from training.datasets import dpo_to_kto, records_from_store, split_by_case
 
 DATA = __import__("pathlib").Path(__file__).parent / "data"
@@ -124,7 +133,7 @@ def test_pairs_to_jsonl_and_store_round_trip(tmp_path):
     dialogues = read_corpus(str(DATA / "train_dialogues.jsonl"))[:4]
     report = build_pairs(dialogues, mode="split", rewriter="template", check=_all_kept)
     path = write_pairs(report.pairs, tmp_path / "pairs.jsonl")
-    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    rows = read_jsonl(path)
     assert len(rows) == 4 and all(r["chosen"] != r["rejected"] for r in rows)
     store = Store(tmp_path / "s.db")
     add_to_store(report.pairs, store)

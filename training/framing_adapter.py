@@ -27,6 +27,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from empathy.files import read_jsonl
 from empathy.models import ADAPTERS_DIR, embedded_model_path, task_adapters
 
 from . import framing_data as fd
@@ -210,7 +211,7 @@ def evaluate(cfg: FramingRunConfig) -> dict:
         _say(f"blind: {label}")
         cached = Path(cfg.work_dir).expanduser() / f"blind-base-{len(blind)}x{cfg.eval_samples}-seed{cfg.seed}.jsonl"
         if label == "base" and cached.is_file():  # the base model does not change between runs
-            records = [json.loads(line) for line in cached.read_text().splitlines() if line.strip()]
+            records = read_jsonl(cached)
             acc = fd.acceptance(records)
             acc.seconds = None
         else:

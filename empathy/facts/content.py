@@ -110,6 +110,7 @@ embarrassment shame ashamed distressed distressing confusing struggle struggling
 feels feeling feelings emotion emotions understandable understandably understood imagine appreciate
 appreciated thank grateful glad relieved trust trusting courage brave easy uneasy weigh weighing burden valid
 reasonable legitimate empathize sympathize alone own isolated isolating hope hoping hopeful wish wishing
+settle settled settling calm calmer comfort comforted comforting reassured ease eased confident confidence
 """)
 # Words that make a clause an acknowledgement of feelings, and frames that do so with words that are also
 # clinical elsewhere ("hard" in "this is hard", not in "a hard lump"; "difficult" in "it has been difficult", not

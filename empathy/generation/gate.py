@@ -15,7 +15,6 @@ miss when the embedding model is available. Measured by benchmarks/gate_eval.py.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections import Counter
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..files import read_jsonl
 from ..text import sentences as _text_sentences
 from .bank import bank_sentences
 
@@ -374,7 +374,7 @@ def gate_added(text: str, *, patient: str, draft: str, use_classifier: bool = Tr
 # --- fitting -------------------------------------------------------------------------------------
 
 def load_labels(path: Path = LABELS, split: str | None = "dev") -> list[dict]:
-    rows = [json.loads(line) for line in path.open() if line.strip()]
+    rows = read_jsonl(path)
     return [r for r in rows if "text" in r and (split is None or r["split"] == split)]  # the first line describes the set
 
 
