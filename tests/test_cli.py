@@ -29,7 +29,8 @@ def assert_clean_error(proc, *needles):
 
 @pytest.mark.model
 def test_edit_json_with_the_embedded_model(isolated_env):
-    proc = run("edit", "--json", "--patient", PATIENT, "--draft", DRAFT, "--level", "2")
+    # --framing-sentences 1: the model writes framing candidates (the embedded model frames with templates by default)
+    proc = run("edit", "--json", "--patient", PATIENT, "--draft", DRAFT, "--level", "2", "--framing-sentences", "1")
     assert proc.returncode == 0, proc.stderr.decode()
     out = json.loads(proc.stdout)
     assert out["model"] == "smollm2-135m-instruct-q4_1" and out["level"] == 2 and out["kind"] == "edit"
