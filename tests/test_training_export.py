@@ -1,5 +1,7 @@
 """GGUF LoRA export: llama-cpp must apply the adapter exactly as PEFT does (orientation, q/k row order, scale)."""
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -28,6 +30,26 @@ def _hf_logprobs(model, prompt_ids, completion_ids):
     return logp[n - 1 : -1].gather(1, torch.tensor(completion_ids)[:, None])[:, 0].numpy()
 
 
+@contextlib.contextmanager
+def _random_lora(model, targets: list[str], scale: float):
+    """A random LoRA on the top four layers, scaled so that it changes the model clearly; unloaded afterwards so the
+    shared base model is left as it was."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    config = LoraConfig(r=8, lora_alpha=16, target_modules=targets, init_lora_weights=False,
+                        layers_to_transform=[26, 27, 28, 29])
+    peft_model = get_peft_model(model, config)
+    try:
+        with torch.no_grad():
+            for name, p in peft_model.named_parameters():
+                if "lora_" in name:
+                    p.mul_(scale)
+        yield peft_model
+    finally:
+        peft_model.unload()
+
+
 def test_rebuilt_model_is_plain_and_matches_gguf_config(base_and_model):
     base, tok, model = base_and_model
     assert base.gguf is not None and base.gguf.suffix == ".gguf"
@@ -40,8 +62,6 @@ def test_gguf_adapter_logprobs_agree_with_peft(base_and_model, tmp_path):
     """A random, clearly non-zero LoRA on q/k/v/o/up/down: the change it makes to every token's log-prob must be
     the same in llama-cpp as in PEFT. A transposed A/B fails to load, a wrong scale or a missing q/k permutation
     moves the deltas by several nats (measured: per-token error 4.8 without the permutation, 0.33 with it)."""
-    import torch
-    from peft import LoraConfig, get_peft_model
 
     from empathy.models import gguf_type
     from training.export_gguf import export_lora_gguf, llama_token_logprobs, open_llama
@@ -53,18 +73,9 @@ def test_gguf_adapter_logprobs_agree_with_peft(base_and_model, tmp_path):
     completion_ids = tok("Rest the knee, use ice for 20 minutes twice a day, and take ibuprofen 400 mg if needed.<|im_end|>",
                          add_special_tokens=False)["input_ids"]
     base_lp = _hf_logprobs(model, prompt_ids, completion_ids)
-    config = LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "down_proj"],
-                        init_lora_weights=False, layers_to_transform=[26, 27, 28, 29])
-    peft_model = get_peft_model(model, config)
-    try:
-        with torch.no_grad():
-            for name, p in peft_model.named_parameters():
-                if "lora_" in name:
-                    p.mul_(2.0)
+    with _random_lora(model, ["q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "down_proj"], 2.0) as peft_model:
         peft_lp = _hf_logprobs(peft_model, prompt_ids, completion_ids)
         report = export_lora_gguf(peft_model, base.gguf, tmp_path / "adapter.gguf")
-    finally:
-        peft_model.unload()  # leave the shared base model as it was
     assert report.tensors == 2 * 6 * 4 and report.rank == 8
     assert gguf_type(tmp_path / "adapter.gguf") == "adapter"
 
@@ -88,25 +99,14 @@ def test_gguf_adapter_logprobs_agree_with_peft(base_and_model, tmp_path):
 def test_task_adapter_serves_only_its_task(base_and_model, tmp_path):
     """A task adapter (the shipped framing adapter, say) changes the calls of its task and no other: one model in
     memory, adapters switched per call."""
-    import torch
-    from peft import LoraConfig, get_peft_model
 
     from empathy.backends import GenerationOptions
     from empathy.backends.llamacpp import LlamaCppBackend
     from training.export_gguf import export_lora_gguf
 
     base, tok, model = base_and_model
-    config = LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj", "up_proj", "down_proj"],
-                        init_lora_weights=False, layers_to_transform=[26, 27, 28, 29])
-    peft_model = get_peft_model(model, config)
-    try:
-        with torch.no_grad():
-            for name, p in peft_model.named_parameters():
-                if "lora_" in name:
-                    p.mul_(3.0)
+    with _random_lora(model, ["q_proj", "v_proj", "up_proj", "down_proj"], 3.0) as peft_model:
         export_lora_gguf(peft_model, base.gguf, tmp_path / "framing.gguf")
-    finally:
-        peft_model.unload()
     messages = [{"role": "user", "content": "Name three colours."}]
     greedy = GenerationOptions(max_tokens=24, temperature=0.0, seed=0)
     plain = LlamaCppBackend(threads=1).complete(messages, greedy).text
