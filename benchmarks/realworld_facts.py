@@ -24,6 +24,7 @@ checker developers must not see or tune on blind examples.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -71,7 +72,7 @@ def evaluate(pairs: list[dict], keep_examples: bool, per_pair: list | None = Non
     stats: dict[str, TypeStats] = defaultdict(TypeStats)
     t0 = time.perf_counter()
     for p in pairs:
-        rep = check_facts(p["original"], p["edited"])
+        rep = check_facts(p["original"], p["edited"], **({"patient": p["patient"]} if p.get("patient") else {}))
         st = stats[p["type"]]
         clean = p["expect"] == "clean"
         st.n += 1
@@ -96,27 +97,62 @@ def evaluate(pairs: list[dict], keep_examples: bool, per_pair: list | None = Non
     identity = sum(check_facts(o, o).needs_review for o in originals)
     out = {"pairs": len(pairs), "seconds_per_pair": round(seconds / max(1, len(pairs)), 4),
            "identity_false_alarm": round(identity / max(1, len(originals)), 3), "types": {}}
-    for kind in perturb.TYPES:
+    for kind in TYPES:
         if kind in stats:
-            out["types"][kind] = stats[kind].summary(kind in perturb.CLEAN_TYPES, keep_examples)
+            out["types"][kind] = stats[kind].summary(kind in CLEAN_TYPES, keep_examples)
     errs = [stats[k] for k in perturb.ERROR_TYPES if k in stats]
-    cleans = [stats[k] for k in perturb.CLEAN_TYPES if k in stats]
+    cleans = [stats[k] for k in CLEAN_TYPES if k in stats]
     out["detected_all_errors"] = round(sum(s.flagged for s in errs) / max(1, sum(s.n for s in errs)), 3)
     out["false_alarm_all_clean"] = round(sum(s.flagged for s in cleans) / max(1, sum(s.n for s in cleans)), 3)
     return out
+
+
+# Clean framing the checker's authors did not write: the sentence gate's labelled clinician-voice sentences
+# (tests/data/gate_sentences.jsonl, gate dev split: "stock_line" from every source, "ok" from written / bank / EPITOME
+# framing), one per pair, before or after its own draft. A third of the sentences (by hash) is held out.
+GATE_SENTENCES = perturb.realworld.ROOT / "tests" / "data" / "gate_sentences.jsonl"
+CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing",)
+TYPES = perturb.TYPES + ("gate_framing",)
+
+
+def _hash(text: str) -> int:
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:8], 16)
+
+
+def gate_framing_pairs(split: str, blind_ids: set[str]) -> list[dict]:
+    """dev: two thirds of the sentences; blind: the other third. Drafts from the ChatDoctor blind split are left
+    out of both (the gate used its own split)."""
+    rows = [r for r in perturb.realworld.read_jsonl(GATE_SENTENCES) if "label" in r and r["split"] == "dev"]
+    out = []
+    for r in rows:
+        if not (r["label"] == "stock_line" or (r["label"] == "ok" and r["source"] in ("written", "bank", "epitome"))):
+            continue
+        if r["draft_id"] in blind_ids or (_hash(r["text"]) % 3 == 2) != (split == "blind"):
+            continue
+        where = "before" if _hash(r["text"] + r["draft_id"]) % 2 else "after"
+        edited = f"{r['text']} {r['draft']}" if where == "before" else f"{r['draft']} {r['text']}"
+        out.append({"id": f"{r['draft_id']}:gate:{_hash(r['text'])}", "type": "gate_framing", "subtype": r["label"],
+                    "expect": "clean", "original": r["draft"], "edited": edited, "patient": r["patient"],
+                    "note": f"{where}: {r['text']}"})
+    return out
+
+
+def with_patients(pairs: list[dict], replies: dict[str, str]) -> list[dict]:
+    """Each pair with the patient's message of its reply (the product checks an edit knowing the message)."""
+    return [{**p, "patient": replies.get(p["id"].split(":")[0])} for p in pairs]
 
 
 def table(results: dict) -> str:
     splits = list(results["splits"])
     head = "| type | " + " | ".join(f"{s} n | {s} detected / typed" for s in splits) + " |"
     lines = [head, "|" + " --- |" * (1 + 2 * len(splits))]
-    for kind in perturb.TYPES:
+    for kind in TYPES:
         cells = []
         for s in splits:
             t = results["splits"][s]["types"].get(kind)
             if not t:
                 cells += ["0", "-"]
-            elif kind in perturb.CLEAN_TYPES:
+            elif kind in CLEAN_TYPES:
                 cells += [str(t["n"]), f"false alarm {t['false_alarm']:.2f}"]
             else:
                 cells += [str(t["n"]), f"{t['detected']:.2f} / {t['typed']:.2f}"]
@@ -141,6 +177,8 @@ def main() -> None:
     ap.add_argument("--data", default=None, help="replies jsonl for --regenerate (default: the shared ChatDoctor file)")
     ap.add_argument("--show", type=int, default=0, help="print up to N dev misses / false alarms per type")
     ap.add_argument("--out", default=str(RESULTS))
+    ap.add_argument("--no-patient", action="store_true",
+                    help="check without the patient's message (as check_facts(original, edited) alone does)")
     args = ap.parse_args()
     os.environ.setdefault("EMPATHY_THREADS", "1")
     try:
@@ -150,14 +188,19 @@ def main() -> None:
     except ImportError:
         pass
     splits = ["dev", "blind"] if args.split == "both" else [args.split]
+    replies = perturb.realworld.load(args.data)
     if args.regenerate:
-        replies = perturb.realworld.load(args.data)
         for s in splits:
             perturb.write(perturb.make_pairs(replies, s, 120 if s == "dev" else 80), perturb.pairs_path(s))
-    results = {"checker": "empathy.facts.check_facts (rules mode)", "splits": {}}
+    patients = {} if args.no_patient else {r.id: r.patient for r in replies}
+    blind_ids = {r.id for r in replies if r.split == "blind"}
+    results = {"checker": "empathy.facts.check_facts (rules mode)", "patient_message": not args.no_patient, "splits": {}}
     for s in splits:
         per_pair = [] if s == "dev" else None  # blind: numbers only
-        results["splits"][s] = evaluate(perturb.load_pairs(s), keep_examples=(s == "dev"), per_pair=per_pair)
+        pairs = with_patients(perturb.load_pairs(s), patients) + gate_framing_pairs(s, blind_ids)
+        if args.no_patient:
+            pairs = [{**p, "patient": None} for p in pairs]
+        results["splits"][s] = evaluate(pairs, keep_examples=(s == "dev"), per_pair=per_pair)
         if per_pair is not None:
             DEV_PAIRS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in per_pair))
     out = Path(args.out)

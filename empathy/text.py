@@ -116,7 +116,7 @@ _REASSURANCE_PATTERNS = [
     r"not to worry|no (?:reason|cause) (?:to worry|for (?:concern|worry|alarm))|nothing to fear",
     # flat certainty about the outcome
     r"(?:definitely|certainly|surely|absolutely) (?:not|nothing|fine|okay|ok|benign|harmless|normal|go away)",
-    r"nothing (?:serious|dangerous|to be concerned about|bad|wrong)|not (?:anything )?serious|it'?s nothing\b",
+    r"nothing (?:serious|dangerous|to be concerned about|bad|wrong)|not (?:anything )?serious|it'?s nothing\b(?! (?:to )?(?:be (?:embarrassed|ashamed)|apologi[sz]e|feel (?:embarrassed|ashamed|guilty|bad about)))",
     r"(?:everything|all|it)(?:'s| is| will be| is going to be|'ll be) (?:completely |totally |perfectly |absolutely |"
     r"going to be )?(?:fine|okay|ok|alright|all right|great|well)(?!\s+(?:to|that|if|for you to)\b)",
     r"you(?:'ll| will| are going to) be (?:completely |totally |perfectly |just )?(?:fine|okay|ok|alright|all right)",
@@ -124,18 +124,18 @@ _REASSURANCE_PATTERNS = [
     r"okay|ok|cured)(?!\s+(?:to|that|if|for you to)\b)",
     r"rest assured|trust me|i can (?:assure|promise|guarantee) you|guarantee(?!\s+(?:to|that (?:i|we)(?:'ll| will)))",
     r"i (?:promise|guarantee)(?! (?:to|(?:that )?(?:i|we)(?:'ll| will)) (?:call|get back|follow|check|look|review|"
-    r"message|reach|be there|update))",
+    r"message|reach|be there|update|do (?:everything|all|my best|whatever)|help|support|listen|keep you))",
     r"(?:i'?m|i am) (?:sure|certain|confident|positive) (?:that )?(?:it(?:'s| is)|this is|there(?:'s| is))[^.?!]*"
     r"\b(?:nothing|no|not|fine|okay|benign|harmless)\b",
     r"(?:i'?m|i am) (?:sure|certain|confident|positive) (?:that )?you(?:'re| are|'ll| will) (?:be )?(?:fine|okay|ok|"
     r"alright|all right|healthy|safe)",
     r"(?:no|zero) (?:risk|chance)(?: (?:at all|whatsoever))?|100 ?% (?:sure|certain|fine|safe)",
     # dismissing the problem
-    r"(?:it(?:'s| is)|this is) (?:probably |likely )?(?:just )?nothing\b",
+    r"(?:it(?:'s| is)|this is) (?:probably |likely )?(?:just )?nothing\b(?! (?:to )?(?:be (?:embarrassed|ashamed)|apologi[sz]e|feel (?:embarrassed|ashamed|guilty|bad about)))",
     r"(?:it(?:'s| is)|this is) (?:very |extremely )?common and (?:harmless|nothing)",
     r"(?:will|is going to) (?:go away|clear up|resolve) on its own",
     r"(?:will|should) (?:sort itself out|pass|settle down|settle) (?:on its own|by itself)",
-    r"you have nothing to|there(?: is|'s) nothing wrong|no problem at all|nothing (?:bad|serious|wrong) (?:is going to|"
+    r"you have nothing to(?! (?:be (?:embarrassed|ashamed)|apologi[sz]e|feel (?:embarrassed|ashamed|guilty|bad about)))|there(?: is|'s) nothing wrong|no problem at all|nothing (?:bad|serious|wrong) (?:is going to|"
     r"will) happen",
     r"(?:fully|completely) cured|won't (?:come back|return|spread)",
 ]

@@ -57,7 +57,7 @@ def review_reply(patient: str, draft: str | None, text: str, kind: str, *, crisi
     review = ReplyReview(kind=kind, text=text)
     flags: list[str] = []
     if draft and kind != "original":
-        report = check_facts(draft, text)
+        report = check_facts(draft, text, patient=patient)
         review.report = report
         review.fact_report = report.to_dict()
         review.recall, review.precision = report.recall, report.precision

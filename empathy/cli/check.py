@@ -34,11 +34,13 @@ def _print_text(report) -> None:
 @click.command()
 @click.option("--original", "-o", help="The physician's original reply: text, @file, or - for stdin.")
 @click.option("--edited", "-e", help="The edited reply: text, @file, or - for stdin.")
+@click.option("--patient", "-p", help="The patient's message (text, @file or -): feeling sentences that name only what "
+              "the patient wrote are framing, not new claims.")
 @click.option("--mode", type=click.Choice(["rules", "llm"]), default="rules", show_default=True,
               help="rules: CPU checker (entities + sentence embeddings); llm: also ask the configured model to re-judge paraphrases.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as one JSON object.")
-@click.option("--jsonl", "jsonl", metavar="IN", help='Batch: lines {"id","original","edited"} from a file or -; one line out per line in.')
-def check(original, edited, mode, as_json, jsonl):
+@click.option("--jsonl", "jsonl", metavar="IN", help='Batch: lines {"id","original","edited"} (and "patient", optional) from a file or -; one line out per line in.')
+def check(original, edited, patient, mode, as_json, jsonl):
     """Check that an edit keeps every clinical fact of the original and adds none."""
     backend = None
     if mode == "llm":
@@ -56,12 +58,14 @@ def check(original, edited, mode, as_json, jsonl):
             pairs = [(o.get("original"), o.get("edited")) for _, o, err in read_jsonl(path) if o and not err]
             warm(pairs)
             errors = run_jsonl(path, ("original", "edited"),
-                               lambda o: _summary(check_facts(o["original"], o["edited"], mode=mode, backend=backend)))
+                               lambda o: _summary(check_facts(o["original"], o["edited"], patient=o.get("patient"),
+                                                                  mode=mode, backend=backend)))
         finally:
             if tmp:
                 os.unlink(tmp)
         raise SystemExit(1 if errors else 0)
-    report = check_facts(text_arg(original, "--original"), text_arg(edited, "--edited"), mode=mode, backend=backend)
+    report = check_facts(text_arg(original, "--original"), text_arg(edited, "--edited"),
+                         patient=text_arg(patient, "--patient") if patient else None, mode=mode, backend=backend)
     if as_json:
         emit(report.to_dict())
     else:

@@ -111,6 +111,7 @@ feels feeling feelings emotion emotions understandable understandably understood
 appreciated thank grateful glad relieved trust trusting courage brave easy uneasy weigh weighing burden valid
 reasonable legitimate empathize sympathize alone own isolated isolating hope hoping hopeful wish wishing
 settle settled settling calm calmer comfort comforted comforting reassured ease eased confident confidence
+awful terrible horrible miserable unpleasant disruptive discouraging discouraged toll nerve racking wracking
 """)
 # Words that make a clause an acknowledgement of feelings, and frames that do so with words that are also
 # clinical elsewhere ("hard" in "this is hard", not in "a hard lump"; "difficult" in "it has been difficult", not
@@ -134,6 +135,9 @@ _EMOTION_CUE = re.compile(
     r"|\bfeel(?:s|ing)?\s+(?:\w+\s+){0,2}(?:" + _EMOTION_ADJ + r")\b"
     r"|\b(?:your|these|those|the|such) (?:concerns?|worr(?:y|ies)|fears?|feelings?|emotions?|frustration|questions)\b"
     r"|\bmakes? (?:complete |perfect |total )?sense\b|\bweigh(?:s|ing)? on\b|\bto take in\b|\ba lot to\b"
+    r"|\btakes? (?:a |such a |quite a )?(?:real |heavy |big )?toll\b|\bwears? (?:\w+ )?down\b|\bknow how (?:\w+ )?(?:hard|difficult|"
+    r"tough|disruptive|frustrating|draining|exhausting|scary|worrying|painful|upsetting|much)\b"
+    r"|\bmakes? (?:\w+ ){1,3}(?:hard|harder|difficult|tough)\b"
     r"|\b(?:been|are|you're|you are|we're) (?:struggling|dealing|coping|going through|living with)\b", re.I)
 # Words that may stand between a feeling and the concern it names ("sorry you've been dealing with X").
 _CONNECT = frozenset("""about with by over of from for that your the these this those all such to hear see learn know
@@ -169,7 +173,9 @@ problems treatment treatments plan plans option options need needs care caring c
 committed promise power possible everything whatever comfortable safe ready further soon today inquiry inquiries
 coordinate experience way health medical well-being wellbeing effort efforts address addressing priority
 thorough carefully review reviewed hear heard glad sure make ensure personal individual tailor tailored
-whenever anything else always little bit better face facing try trying receive
+whenever anything else always little bit better face facing try trying receive everyday task tasks life routine raise raising want wants together interest interests primary support supportive work
+working future guidance hesitate reach chat listen assure assured affect affected power advocate order direct directly
+matter matters mean current attention big small hand hands environment area today information maintain positive
 """)
 # Words of clinical claims: a feeling clause that also says one of these is a statement, not framing.
 CLAIM = _stems("""
@@ -196,8 +202,9 @@ _OFFER = re.compile(
     r"here (?:for|to (?:help|support|answer|listen)|whenever|any ?time|if you)|(?:send|drop) (?:me|us) a (?:message|note|line)|"
     r"any (?:other |more |further )?questions?|ask (?:me )?anything)\b", re.I)
 _GENERIC_OBJECT = re.compile(r"\b(?:questions?|concerns?|anything|any ?time|whenever|worries|need (?:anything|help|to talk|support)|"
-                             r"want to talk|unclear|on your mind)\b", re.I)
-_CLOSING = re.compile(r"^\W*(?:please\s+)?(?:take care|hang in there|all the best|(?:best|warm|warmest|kind) (?:wishes|regards)|"
+                             r"(?:any|more|further|some) (?:more )?(?:information|support|guidance|help|details?|clarification)|"
+                             r"want to (?:talk|chat)|if you(?:'re| are) unsure|ask for (?:help|support|more)|(?:when|whenever|if) (?:you )?need(?:ed| it)?\b|unclear|on your mind)\b", re.I)
+_CLOSING = re.compile(r"^\W*(?:please\s+)?(?:(?:(?:make sure|remember|be sure) to )?take (?:good )?care of yourself(?: too)?|take care|hang in there|all the best|(?:best|warm|warmest|kind) (?:wishes|regards)|"
                       r"regards|sincerely|warmly|be well|stay strong|"
                       r"wishing you (?:well|the best|a speedy recovery)|get well soon|(?:good|best of) luck)\W*$", re.I)
 _IMPERATIVE_LEAD = re.compile(r"^\W*(?:(?:please|also|and|so|just|then|now|but|meanwhile|first|finally)\b[\s,]*)*"
@@ -207,10 +214,12 @@ _VALIDATION = re.compile(
     r"valid|fine|human) (?:to|that you(?:'d| would)?|for you to) (?:feel|be (?:\w+ )?(?:worried|concerned|scared|anxious|"
     r"upset|frustrated|afraid|nervous|overwhelmed|confused|frightened|stressed|uneasy)|have (?:these |those |some |a lot of |"
     r"mixed )?(?:feelings|emotions|questions|concerns|worries)|worry|wonder|ask|want (?:answers|to know|to understand))\b", re.I)
-_FEELING_STATE = re.compile(r"\bfeel(?:s|ing)? (?:so |very |really |a bit |a little |quite )?(?:bad|better|worse|good|well|"
+_FEELING_STATE = re.compile(r"\bfeel(?:s|ing)? (?:so |very |really |a bit |a little |quite |this |that )?(?:bad|better|worse|good|well|"
                             r"unwell|sick|ill|down|low|off|awful|terrible)\b|\b(?:doing|did|do) the right thing\b|"
                             r"\b(?:stay(?:ing)?|keep(?:ing)?|be|being|get(?:ting)?) in touch\b|"
-                            r"\btak(?:e|ing) (?:this|it|that|your \w+|them) (?:very )?seriously\b|"
+                            r"\btak(?:e|ing) (?:this|it|that|your \w+|them|you|what you[\w' ]{0,25}?) (?:very )?seriously\b|"
+                            r"\b(?:a |an )?(?:very |really |completely |such a )?(?:common|normal|natural|understandable|usual|"
+                            r"frequent) (?:concern|worry|question|feeling|fear|reaction|response|experience|thing to feel)s?\b|"
                             r"\bmakes? (?:complete |perfect |total )?sense\b|\b(?:can |could )?see (?:why|how)\b|"
                             r"\b(?:an? )?(?:important|good|great|fair|reasonable|natural|normal|valid|excellent) (?:thing|things|"
                             r"questions?|point) to (?:ask|raise|bring up|wonder|mention)(?: about)?\b|"
@@ -220,7 +229,7 @@ _FEELING_STATE = re.compile(r"\bfeel(?:s|ing)? (?:so |very |really |a bit |a lit
                             r"\b(?:be|being) (?:as )?(?:clear|honest|open|transparent|upfront|available)(?: with you)?(?: as (?:I|we) can)?", re.I)
 
 
-def _feeling(text: str) -> str:
+def feeling(text: str) -> str:
     """Validation idioms and feeling states read as feeling words ("feel better" is a wish, not a prognosis)."""
     return _FEELING_STATE.sub(" feel ", _VALIDATION.sub(" feel ", text))
 
@@ -250,7 +259,7 @@ def content_words(text: str) -> frozenset[str]:
 
 def residue(text: str) -> frozenset[str]:
     """Content words once feeling, support and offer words are set aside: what a framing clause must not have."""
-    return content_words(_feeling(text)) - EMOTION - SUPPORT
+    return content_words(feeling(text)) - EMOTION - SUPPORT
 
 
 def has_emotion(text: str) -> bool:

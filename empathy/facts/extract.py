@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..text import HEDGE, NEGATION, REASSURANCE, WORD, split_sentences
-from .content import DX_CUE, DX_TOKEN, concern_slot, content_words, imperative, is_framing, medical, residue
+from .content import DX_CUE, DX_TOKEN, EMOTION, concern_slot, content_words, imperative, is_framing, medical, residue, stem
 from .patterns import (
     ADVICE,
     CLAUSE_SPLIT,
@@ -97,6 +97,9 @@ def vocab_hit(phrase: str) -> bool:
     return low in phrases or low.rstrip("s") in phrases
 
 
+_LIST_MARKER = re.compile(r"\d{1,2}[.)]\s+[A-Z]")
+
+
 def extract_entities(text: str, offset: int = 0) -> list[Entity]:
     """Every clinical entity in ``text`` with normalised keys and spans (shifted by ``offset``)."""
     low = text.lower()
@@ -144,6 +147,8 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
                 k = m.group(0).lower()
             add("time", k, m.start(), m.end())
     for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?)(?![\w.]*\d)", text):
+        if _LIST_MARKER.match(text, m.start()) and not text[:m.start()].strip():
+            continue  # "3. If you have questions ...": a list's number, not a value
         add("number", m.group(1) if "/" in m.group(1) else norm_num(m.group(1)), m.start(), m.end())
     for m in INSTRUCTION_RE.finditer(text):
         group = m.lastgroup.replace("_", "-")
@@ -210,7 +215,7 @@ def _add_terms(text: str, words, terms: frozenset[str], add, out: list[Entity]) 
         if not add(kind, term_key(span), s, e):
             continue
     for w, s, e in words:
-        kind = term_kind(w, terms)
+        kind = None if stem(w) in EMOTION else term_kind(w, terms)  # "disruptive" is a feeling, not a disorder
         if kind:
             add(kind, term_key(w), s, e)
 
@@ -220,8 +225,11 @@ def _is_clinical(entities: list[Entity], text: str) -> bool:
     return any(e.kind in STRONG_KINDS for e in entities)
 
 
-def _drop_generic(entities: list[Entity], text: str) -> list[Entity]:
-    """An offer to answer questions is framing, not advice: drop contact instructions that only offer help."""
+def _drop_generic(entities: list[Entity], text: str, offset: int = 0) -> list[Entity]:
+    """An offer to answer questions is framing, not advice: drop contact instructions that only offer help, and
+    "stop" / "raise" with a conversational object ("stop thinking about it", "raise this")."""
+    talk = {m.start() + offset for m in _TALK_OBJECT.finditer(text)}
+    entities = [e for e in entities if not (e.kind == "instruction" and e.key in ("stop", "increase") and e.start in talk)]
     kinds = {e.kind for e in entities}
     if any(e.kind == "instruction" and e.key == "contact" for e in entities) and GENERIC_CONTACT.search(text):
         if not kinds & {"drug", "test", "condition", "symptom", "dose", "measure", "number", "duration", "frequency"}:
@@ -238,8 +246,9 @@ def _concern_only(ents: list[Entity], text: str, offset: int) -> bool:
     of a feeling (the patient's concern), not asserted ("you may have X")."""
     offer = imperative(text) == "offer"
     for e in ents:
-        if offer and e.kind == "instruction" and e.key in ("contact", "schedule", "advice"):
-            continue  # "I'm here whenever you need to talk": an offer, not advice
+        if offer and ((e.kind == "instruction" and e.key in ("contact", "schedule", "advice"))
+                      or (e.kind == "frequency" and e.key == "prn")):
+            continue  # "I'm here whenever you need to talk", "ask for help when you need it": an offer, not advice
         if e.kind not in _CONCERN_KINDS:
             return False
         if e.kind in ("condition", "term", "symptom") and not concern_slot(text, e.start - offset, e.end - offset):
@@ -248,6 +257,8 @@ def _concern_only(ents: list[Entity], text: str, offset: int) -> bool:
 
 
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b[^.!?]{0,40}[,!.:]?\s*$"
+                       r"|^\s*\(?\d{1,2}[.)]\s*$"  # a list's number split off as a sentence ("3.")
+                       r"|^\W*how (?:are|have) you (?:been )?(?:doing|feeling|holding up)(?: today| lately| these days)?\W*$"
                        r"|^\W*(?:best|regards|kind regards|best regards|warm regards|warmly|sincerely|cheers|yours)\b[,!.]?"
                        r"(?:\s+[A-Z][\w.]*){0,4}\s*$", re.I)
 
@@ -269,7 +280,7 @@ def _extract_facts_cached(text: str) -> tuple[tuple[Fact, ...], tuple[tuple[int,
     other: list[tuple[int, int]] = []
     for s, e in split_sentences(text):
         sentence = text[s:e]
-        ents = _drop_generic(extract_entities(sentence, s), sentence)
+        ents = _drop_generic(extract_entities(sentence, s), sentence, s)
         found = _sentence_facts(text, s, e, ents)
         if found:
             facts.extend(found)
@@ -337,6 +348,12 @@ def _sentence_facts(text: str, s: int, e: int, ents: list[Entity]) -> list[Fact]
         out.append(Fact(ptext, ps, pe, pents, negated=negated, hedged=bool(HEDGE.search(ptext)), persist=persist,
                         neg=neg, content=content, advice=advice))
     return out
+
+
+# "Stop thinking about it", "raise this with me": the verbs of stop / increase with no clinical object.
+_TALK_OBJECT = re.compile(r"\b(?:stop(?:ping|ped)?|quit) (?:thinking|worrying|wondering|blaming|beating|overthinking)\b"
+                          r"|\brais(?:e|ed|ing) (?:this|it|that|these|those|the (?:issue|question|topic|concern|subject)|"
+                          r"(?:your|any) (?:concerns?|questions?|worr(?:y|ies))|questions?|concerns?)\b", re.I)
 
 
 def _med_actions_need_object(ents: list[Entity], text: str) -> list[Entity]:

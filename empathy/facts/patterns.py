@@ -61,7 +61,7 @@ TIMES = [
     (r"\bthis month\b", "this month"),
     (r"\bnext month\b", "next month"),
     (r"\bnext year\b", "next year"),
-    (r"\b(?:right away|immediately|as soon as possible|asap|urgently|straight away|without delay|at once)\b", "now"),
+    (r"\b(?:right away|immediately|as soon as possible|asap|urgently|straight away|without delay|(?<!all )at once)\b", "now"),
     (r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", "weekday"),
     (r"\b(january|february|march|april|june|july|august|september|october|november|december)\s+\d{1,2}\b", "date"),
     (r"\b\d{1,2}:\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b", "clock"),
@@ -104,7 +104,7 @@ ADVICE = re.compile(
     r"switch|cut|limit|skip|sit|stand|lie|try|sleep|wait|stop|avoid|eat|drink|check|offer|bring|call|come|go|see)\b"
     r"|\b(?:you should|you must|you need to|you'll need to|it(?:'s| is) (?:important|best|a good idea|essential|vital) (?:not )?to|i (?:would )?(?:recommend|suggest|advise)|"
     r"would help|(?:it )?(?:may|might|can|could) help|(?:it would be|would be) (?:good|wise|helpful|best)|consider)\b", re.I)
-GENERIC_CONTACT = re.compile(r"\b(?:any (?:other |more |further )?(?:questions?|concerns?|worries)|questions?|concerns?|anything(?: else)?|need (?:anything|help|to talk|support)|want to talk|to talk|any ?time|whenever you(?: like| want| need)?|at any point)\b", re.I)
+GENERIC_CONTACT = re.compile(r"\b(?:any (?:other |more |further )?(?:questions?|concerns?|worries)|questions?|concerns?|anything(?: else)?|need (?:anything|help|to talk|support)|want to (?:talk|chat)|to (?:talk|chat)|(?:any|more|further|some) (?:more )?(?:information|support|guidance|help|details?|clarification)|if you(?:'re| are) unsure|ask for (?:help|support)|any ?time|whenever you(?: like| want| need)?|at any point)\b", re.I)
 
 CLAUSE_SPLIT = re.compile(
     r";\s*|,\s+(?:and|but|so|then|plus|while|which means|meaning|since|because|so that)\s+|\s+(?:and|but|so|then|also|plus|while)\s+(?=(?:please\s+|also\s+|then\s+)?(?:i|we|you|your|it|this|the|continue|start|stop|take|repeat|schedule|call|avoid|keep|make|get|go|come|return|follow|increase|decrease|check|monitor|let|don't|do|drink|rest)\b)"

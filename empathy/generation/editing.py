@@ -113,7 +113,7 @@ def _judge_rewrite(patient: str, draft: str, text: str, level: int, progress, la
     """Check a model rewrite: facts, then the voice of every sentence it adds, then warmth. Returns the fact report,
     the gate verdicts and why it is refused (None: it may be shown)."""
     progress(f"{label}: checking the facts")
-    report = check_facts(draft, text)
+    report = check_facts(draft, text, patient=patient)
     if not text.strip():
         return report, [], "empty or only an echo of the prompt"
     if not _is_clean(report):
@@ -202,7 +202,7 @@ def edit_reply(patient: str, draft: str, level: int | str = 1, prompt: str = "re
         total += framed.seconds
         spent[0] += framed.prompt_tokens
         spent[1] += framed.completion_tokens
-        final_report = check_facts(draft, framed.text)
+        final_report = check_facts(draft, framed.text, patient=patient)
         attempts.append(_attempt(framed.path, framed.text, final_report,
                                  refused=None if _is_clean(final_report) else _problems(final_report),
                                  candidates=framed.candidates, options=framed.options, chosen=framed.chosen,
@@ -245,7 +245,7 @@ def generate_reply(patient: str, level: int | str = 1, *, backend: Backend | Non
     result.gate = [v.to_dict() for v in verdicts]
     voice = ["not_clinician_voice"] if any(not v.ok for v in verdicts) or not result.text.strip() else []
     if checked_draft is not None:
-        report = check_facts(checked_draft, result.text)
+        report = check_facts(checked_draft, result.text, patient=patient)
         result.check = report.to_dict()
         result.flags = voice + _review_flags(report)
         result.needs_review = not _is_clean(report) or bool(voice)

@@ -267,7 +267,7 @@ def framed_edit(patient: str, draft: str, level: int = 1, *, backend=None, seed:
             chosen[slot] = usable[0]
         before, after = _split(slots, chosen)
         text = _assemble(before, draft, after)
-        report = check_facts(draft, text)
+        report = check_facts(draft, text, patient=patient)
         if report.recall == 1.0 and not report.unsupported and not report.changed:
             break
         problems = [(_fact_text(u), list(getattr(u, "flags", []) or [])) for u in report.unsupported + report.changed]
