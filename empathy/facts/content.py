@@ -33,7 +33,10 @@ _IRREGULAR = {"children": "child", "feet": "foot", "teeth": "tooth", "men": "man
               "diagnosed": "diagnosis", "diagnostic": "diagnosis", "diagnoses": "diagnosis", "analyses": "analysis",
               "prognoses": "prognosis", "procedures": "procedure", "surgeries": "surgery", "surgical": "surgery",
               "therapies": "therapy", "therapeutic": "therapy", "infected": "infection", "infections": "infection",
-              "infectious": "infection", "inflamed": "inflammation", "inflammatory": "inflammation"}
+              "infectious": "infection", "inflamed": "inflammation", "inflammatory": "inflammation",
+              # words whose suffixes would strip them to another (medical) word: "scared" is not "scar"
+              "scare": "scare", "scared": "scare", "scares": "scare", "scaring": "scare", "care": "care", "cares": "care",
+              "cared": "care", "caring": "care", "careful": "care", "carefully": "care"}
 
 
 @lru_cache(maxsize=65536)
@@ -111,7 +114,7 @@ feels feeling feelings emotion emotions understandable understandably understood
 appreciated thank grateful glad relieved trust trusting courage brave easy uneasy weigh weighing burden valid
 reasonable legitimate empathize sympathize alone own isolated isolating hope hoping hopeful wish wishing
 settle settled settling calm calmer comfort comforted comforting reassured ease eased confident confidence
-awful terrible horrible miserable unpleasant disruptive discouraging discouraged toll nerve racking wracking
+awful terrible horrible miserable unpleasant disruptive discouraging discouraged toll nerve racking wracking endless
 """)
 # Words that make a clause an acknowledgement of feelings, and frames that do so with words that are also
 # clinical elsewhere ("hard" in "this is hard", not in "a hard lump"; "difficult" in "it has been difficult", not
@@ -137,12 +140,13 @@ _EMOTION_CUE = re.compile(
     r"|\bmakes? (?:complete |perfect |total )?sense\b|\bweigh(?:s|ing)? on\b|\bto take in\b|\ba lot to\b"
     r"|\btakes? (?:a |such a |quite a )?(?:real |heavy |big )?toll\b|\bwears? (?:\w+ )?down\b|\bknow how (?:\w+ )?(?:hard|difficult|"
     r"tough|disruptive|frustrating|draining|exhausting|scary|worrying|painful|upsetting|much)\b"
-    r"|\bmakes? (?:\w+ ){1,3}(?:hard|harder|difficult|tough)\b"
+    r"|\bmakes? (?:\w+ ){1,3}(?:hard|harder|difficult|tough)\b|\b(?:no|not a|not an) (?:small|easy|little) (?:thing|matter)\b"
     r"|\b(?:been|are|you're|you are|we're) (?:struggling|dealing|coping|going through|living with)\b", re.I)
 # Words that may stand between a feeling and the concern it names ("sorry you've been dealing with X").
 _CONNECT = frozenset("""about with by over of from for that your the these this those all such to hear see learn know
 been you you've you're are is dealing struggling living coping going through experiencing
-feeling feel a an any some so much how what my our his her their things""".split())
+feeling feel a an any some so much how what my our his her their things uncomfortable unpleasant hard difficult tough
+frightening scary worrying painful awful miserable draining exhausting upsetting""".split())
 # Words between a concern named first and its feeling ("X can be really unsettling").
 _LINK = frozenset("""can could may might must is are was were be been being has have had 's 're really very so quite
 incredibly truly understandably such a an bit lot little particularly especially extremely pretty terribly
@@ -176,6 +180,7 @@ thorough carefully review reviewed hear heard glad sure make ensure personal ind
 whenever anything else always little bit better face facing try trying receive everyday task tasks life routine raise raising want wants together interest interests primary support supportive work
 working future guidance hesitate reach chat listen assure assured affect affected power advocate order direct directly
 matter matters mean current attention big small hand hands environment area today information maintain positive
+read reading message messages wait waiting
 """)
 # Words of clinical claims: a feeling clause that also says one of these is a statement, not framing.
 CLAIM = _stems("""
@@ -195,13 +200,15 @@ talk spend set plan write note look focus practice breathe relax join read retur
 always remember stick change increase decrease reduce raise lower add switch elevate protect monitor track
 record cover clean dry soak gargle rinse massage stretch exercise visit contact ask reach let tell
 """.split())
+# "Let me walk you through ...", "let's go over ...": the physician's offer to explain, not advice.
+_TALK_OFFER = re.compile(r"\s+(?:me|us)\s+(?!know\b)|'s\s+(?:go over|talk|look at what|walk through|start with what)", re.I)
 _COGNITION_IMPERATIVE = frozenset("know remember understand realize note".split())
 _OFFER = re.compile(
     r"\b(?:feel free|(?:do not|don't) hesitate|let (?:me|us) know|reach out|get (?:back )?in touch|"
     r"(?:contact|message|call|ask|asking|write to|tell|email) (?:me|us|our (?:office|team))|write back|"
-    r"here (?:for|to (?:help|support|answer|listen)|whenever|any ?time|if you)|(?:send|drop) (?:me|us) a (?:message|note|line)|"
+    r"here (?:for|to (?:help|support|answer|listen)|whenever|any ?time|if (?:you|anything))|keep (?:me|us) (?:posted|updated|informed|in the loop)|(?:send|drop) (?:me|us) a (?:message|note|line)|"
     r"any (?:other |more |further )?questions?|ask (?:me )?anything)\b", re.I)
-_GENERIC_OBJECT = re.compile(r"\b(?:questions?|concerns?|anything|any ?time|whenever|worries|need (?:anything|help|to talk|support)|"
+_GENERIC_OBJECT = re.compile(r"\b(?:questions?|concerns?|anything|how you(?:'re| are) (?:feeling|doing|getting on)|any ?time|whenever|worries|need (?:anything|help|to talk|support)|"
                              r"(?:any|more|further|some) (?:more )?(?:information|support|guidance|help|details?|clarification)|"
                              r"want to (?:talk|chat)|if you(?:'re| are) unsure|ask for (?:help|support|more)|(?:when|whenever|if) (?:you )?need(?:ed| it)?\b|unclear|on your mind)\b", re.I)
 _CLOSING = re.compile(r"^\W*(?:please\s+)?(?:(?:(?:make sure|remember|be sure) to )?take (?:good )?care of yourself(?: too)?|take care|hang in there|all the best|(?:best|warm|warmest|kind) (?:wishes|regards)|"
@@ -281,11 +288,13 @@ def concern_slot(text: str, start: int, end: int) -> bool:
                 return True
         elif m.start() >= end:
             lead = [w.lower() for w in words(text[:start])]
+            if lead[:1] == ["having"] and len(lead) <= 2:
+                lead = lead[1:]  # "Having X can be scary": a gerund subject, not "you may be having X"
             between = [w.lower() for w in words(text[end:m.start()])]
             between = [w for i, w in enumerate(between) if not (w in ("has", "have", "had")
                                                                 and between[i + 1:i + 2] in (["you"], ["been"]))]
             if (not set(lead) & _NOT_LEAD and not set(between) & _NOT_LINK and len(between) <= 7
-                    and sum(w not in _LINK for w in between) <= 4):
+                    and sum(w not in _LINK for w in between) <= 6):
                 return True
     return False
 
@@ -310,6 +319,8 @@ def imperative(text: str) -> str | None:
         return "advice"
     if verb not in IMPERATIVE_VERBS:
         return None
+    if verb == "let" and _TALK_OFFER.match(rest):
+        return "offer"
     if verb in _COGNITION_IMPERATIVE:
         return "advice" if re.match(r"\s+to\b", rest) else "cognition"
     return "advice"
