@@ -82,7 +82,7 @@ def evaluate(pairs: list[dict], keep_examples: bool, per_pair: list | None = Non
             st.by_subtype[sub][1] += rep.needs_review
         for f in rep.flags:
             st.flags[f] += 1
-        typed = not clean and EXPECTED_FLAG[p["type"]] in rep.flags
+        typed = not clean and (EXPECTED_FLAG[p["type"]] in rep.flags if p["type"] in EXPECTED_FLAG else rep.needs_review)
         if per_pair is not None:
             per_pair.append({"id": p["id"], "type": p["type"], "subtype": p.get("subtype", ""), "expect": p["expect"],
                              "needs_review": rep.needs_review, "flags": rep.flags, "note": p["note"],
@@ -111,8 +111,12 @@ def evaluate(pairs: list[dict], keep_examples: bool, per_pair: list | None = Non
 # (tests/data/gate_sentences.jsonl, gate dev split: "stock_line" from every source, "ok" from written / bank / EPITOME
 # framing), one per pair, before or after its own draft. A third of the sentences (by hash) is held out.
 GATE_SENTENCES = perturb.realworld.ROOT / "tests" / "data" / "gate_sentences.jsonl"
-CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing",)
-TYPES = perturb.TYPES + ("gate_framing",)
+# Framing written by a separate session that never saw the checker (2026-11-23), measured once, on blind replies:
+# 120 clean sentences (openers, closers, templates about the patient's symptom) and 30 that wrap a claim, advice or
+# false reassurance in empathic words (must be flagged).
+HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_heldout.json"
+CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing", "heldout_framing")
+TYPES = perturb.TYPES + ("gate_framing", "heldout_framing", "heldout_wrapped_claim")
 
 
 def _hash(text: str) -> int:
@@ -134,6 +138,26 @@ def gate_framing_pairs(split: str, blind_ids: set[str]) -> list[dict]:
         out.append({"id": f"{r['draft_id']}:gate:{_hash(r['text'])}", "type": "gate_framing", "subtype": r["label"],
                     "expect": "clean", "original": r["draft"], "edited": edited, "patient": r["patient"],
                     "note": f"{where}: {r['text']}"})
+    return out
+
+
+def heldout_framing_pairs(replies: list) -> list[dict]:
+    """The held-out framing set around blind replies (one sentence per reply, in turn)."""
+    pool = json.loads(HELDOUT_FRAMING.read_text(encoding="utf-8"))
+    rows = sorted((r for r in replies if r.split == "blind" and perturb.usable(r)), key=lambda r: _hash(r.id))
+    with_symptom = [r for r in rows if perturb.patient_symptom(r.patient)]
+    out = []
+    items = [("open", t) for t in pool["generic_open"]] + [("close", t) for t in pool["generic_close"]] + \
+            [("concern", t) for t in pool["concern"]] + [("wrapped", t) for t in pool["not_clean"]]
+    for i, (sub, t) in enumerate(items):
+        r = (with_symptom if sub == "concern" else rows)[i % len(with_symptom if sub == "concern" else rows)]
+        if sub == "concern":
+            sym = perturb.patient_symptom(r.patient)
+            t = t.format(symptom=sym, Symptom=sym[:1].upper() + sym[1:])
+        edited = f"{r.reply} {t}" if sub == "close" or (sub == "wrapped" and i % 2) else f"{t} {r.reply}"
+        kind = "heldout_wrapped_claim" if sub == "wrapped" else "heldout_framing"
+        out.append({"id": f"{r.id}:heldout:{i}", "type": kind, "subtype": sub, "expect": "error" if sub == "wrapped" else "clean",
+                    "original": r.reply, "edited": edited, "patient": r.patient, "note": t})
     return out
 
 
@@ -198,6 +222,8 @@ def main() -> None:
     for s in splits:
         per_pair = [] if s == "dev" else None  # blind: numbers only
         pairs = with_patients(perturb.load_pairs(s), patients) + gate_framing_pairs(s, blind_ids)
+        if s == "blind":
+            pairs += heldout_framing_pairs(replies)
         if args.no_patient:
             pairs = [{**p, "patient": None} for p in pairs]
         results["splits"][s] = evaluate(pairs, keep_examples=(s == "dev"), per_pair=per_pair)
