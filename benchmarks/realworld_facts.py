@@ -72,6 +72,7 @@ def evaluate(pairs: list[dict], keep_examples: bool, per_pair: list | None = Non
     stats: dict[str, TypeStats] = defaultdict(TypeStats)
     t0 = time.perf_counter()
     for p in pairs:
+        # the message is passed only when known, so this script also measures a checker from before the parameter
         rep = check_facts(p["original"], p["edited"], **({"patient": p["patient"]} if p.get("patient") else {}))
         st = stats[p["type"]]
         clean = p["expect"] == "clean"
@@ -150,7 +151,8 @@ def heldout_framing_pairs(replies: list) -> list[dict]:
     items = [("open", t) for t in pool["generic_open"]] + [("close", t) for t in pool["generic_close"]] + \
             [("concern", t) for t in pool["concern"]] + [("wrapped", t) for t in pool["not_clean"]]
     for i, (sub, t) in enumerate(items):
-        r = (with_symptom if sub == "concern" else rows)[i % len(with_symptom if sub == "concern" else rows)]
+        among = with_symptom if sub == "concern" else rows
+        r = among[i % len(among)]
         if sub == "concern":
             sym = perturb.patient_symptom(r.patient)
             t = t.format(symptom=sym, Symptom=sym[:1].upper() + sym[1:])
@@ -216,7 +218,7 @@ def main() -> None:
     if args.regenerate:
         for s in splits:
             perturb.write(perturb.make_pairs(replies, s, 120 if s == "dev" else 80), perturb.pairs_path(s))
-    patients = {} if args.no_patient else {r.id: r.patient for r in replies}
+    patients = {r.id: r.patient for r in replies}
     blind_ids = {r.id for r in replies if r.split == "blind"}
     results = {"checker": "empathy.facts.check_facts (rules mode)", "patient_message": not args.no_patient, "splits": {}}
     for s in splits:

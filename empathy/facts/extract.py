@@ -97,7 +97,7 @@ def vocab_hit(phrase: str) -> bool:
     return low in phrases or low.rstrip("s") in phrases
 
 
-_LIST_MARKER = re.compile(r"\d{1,2}[.)]\s+[A-Z]")
+_LIST_MARKER = re.compile(r"\d{1,2}[.)](?:\s+[A-Z]|\s*$)")  # "3. If you ...", "1) Take ...", or "3." split off
 
 
 def extract_entities(text: str, offset: int = 0) -> list[Entity]:
@@ -148,7 +148,7 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
             add("time", k, m.start(), m.end())
     for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?)(?![\w.]*\d)", text):
         if _LIST_MARKER.match(text, m.start()) and not text[:m.start()].strip():
-            continue  # "3. If you have questions ...": a list's number, not a value
+            continue  # a list's number, not a value
         add("number", m.group(1) if "/" in m.group(1) else norm_num(m.group(1)), m.start(), m.end())
     for m in INSTRUCTION_RE.finditer(text):
         group = m.lastgroup.replace("_", "-")
@@ -257,7 +257,6 @@ def _concern_only(ents: list[Entity], text: str, offset: int) -> bool:
 
 
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b[^.!?]{0,40}[,!.:]?\s*$"
-                       r"|^\s*\(?\d{1,2}[.)]\s*$"  # a list's number split off as a sentence ("3.")
                        r"|^\W*how (?:are|have) you (?:been )?(?:doing|feeling|holding up)(?: today| lately| these days)?\W*$"
                        r"|^\W*(?:best|regards|kind regards|best regards|warm regards|warmly|sincerely|cheers|yours)\b[,!.]?"
                        r"(?:\s+[A-Z][\w.]*){0,4}\s*$", re.I)

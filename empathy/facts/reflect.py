@@ -17,10 +17,9 @@ from ..text import WORD
 from .content import CONVERSATION, EMOTION, SUPPORT, content_words, feeling, has_emotion, imperative, stem
 from .extract import Fact, extract_entities
 
-# Entity kinds a reflection may carry when the patient's message names them.
-REFLECTABLE = frozenset({"condition", "symptom", "term", "finding", "time", "duration", "number", "measure", "test",
-                         "frequency"})
 _VALUES = frozenset({"time", "duration", "number", "measure", "frequency"})  # must match the patient's value
+# Entity kinds a reflection may carry when the patient's message names them.
+REFLECTABLE = frozenset({"condition", "symptom", "term", "finding", "test"}) | _VALUES
 # Acknowledging what the patient did or said ("It's good that you are asking", "you were right to write").
 _ACKNOWLEDGE = re.compile(
     r"\b(?:thank(?:s| you) for|glad (?:that )?you|good (?:that|thing) you|right to|you did the right thing|"
@@ -39,15 +38,20 @@ class PatientMessage:
 # Lay words and the clinical words a patient may have used for the same thing.
 _LAY = {"belly": "abdomin", "tummy": "abdomin", "stomach": "abdomin", "poop": "stool", "pee": "urin", "peeing": "urin",
         "throw": "vomit", "puke": "vomit", "tired": "fatigu", "exhausted": "fatigu", "sleep": "insomnia"}
+_LAY_STEMS = frozenset(stem(w) for w in _LAY)
 
 
 def _key(key: str) -> str:
     return " ".join(stem(w) for w in key.split())
 
 
+def _lay(text: str) -> set[str]:
+    """The clinical stems of the lay words in ``text`` ("belly" -> "abdomin")."""
+    return {_LAY[w] for w in WORD.findall(text.lower()) if w in _LAY}
+
+
 def _words(text: str) -> frozenset[str]:
-    found = content_words(text) | {stem(w) for w in WORD.findall(text)}
-    return found | {_LAY[w] for w in WORD.findall(text.lower()) if w in _LAY}
+    return content_words(text) | {stem(w) for w in WORD.findall(text)} | _lay(text)
 
 
 @lru_cache(maxsize=256)
@@ -69,5 +73,4 @@ def reflects_patient(fact: Fact, sentence: str, patient: PatientMessage, origina
             return False
     original_words = {w for f in original for w in f.content}
     novel = content_words(feeling(fact.text)) - original_words - EMOTION - SUPPORT - CONVERSATION
-    lay = {_LAY[w] for w in WORD.findall(fact.text.lower()) if w in _LAY}
-    return novel - {stem(w) for w in _LAY} <= patient.words and lay <= patient.words | original_words
+    return novel - _LAY_STEMS <= patient.words and _lay(fact.text) <= patient.words | original_words
