@@ -34,9 +34,12 @@ from .patterns import (
     NEG_BEFORE,
     NUM,
     PERSIST,
+    COUNT,
+    SIDE,
     STRONG_KINDS,
     TIMES,
     dur_unit,
+    fmt,
     norm_num,
 )
 from .terms import capitalised_terms, term_key, term_kind
@@ -135,7 +138,10 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
             continue  # "one step at a time" is no step count
         if num in ("a", "an") and kind != "duration":
             continue
-        add(kind, f"{norm_num(num)} {unit_key}", m.start(), m.end())
+        value = norm_num(num)
+        if unit_key == "fortnight":  # two weeks, so that "a fortnight" and "two weeks" agree
+            value, unit_key = (fmt(2 * float(value)) if value.replace(".", "").isdigit() else value), "week"
+        add(kind, f"{value} {unit_key}", m.start(), m.end())
     for m in re.finditer(r"\b(?:age|ages|aged) (?:of )?(" + NUM + r")\b", low):
         add("number", norm_num(m.group(1)), m.start(1), m.end(1))  # "under the age of six"
     for m in re.finditer(r"\bhalf an hour\b|\bhalf-hour\b", low):
@@ -146,6 +152,11 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
             if key in ("weekday", "date", "clock"):
                 k = m.group(0).lower()
             add("time", k, m.start(), m.end())
+    for m in SIDE.finditer(text):
+        side = next(g for g in m.groups() if g).lower()
+        add("side", "both" if side in ("bilateral", "both sides") else side, m.start(), m.end())
+    for m in COUNT.finditer(text):
+        add("number", "2" if m.group(2) else norm_num(m.group(1)), m.start(), m.end())
     for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?)(?![\w.]*\d)", text):
         if _LIST_MARKER.match(text, m.start()) and not text[:m.start()].strip():
             continue  # a list's number, not a value
@@ -362,12 +373,17 @@ def _med_actions_need_object(ents: list[Entity], text: str) -> list[Entity]:
     return [e for e in ents if not (e.kind == "instruction" and e.key in ("take", "start", "continue"))]
 
 
+_NOT_A_NEGATION = re.compile(r"\b(?:do not|don't|never|please don't) hesitate\b", re.I)  # an invitation, not a "not"
+
+
 def _polarity(ents: list[Entity], text: str, offset: int) -> tuple[list[Entity], bool, bool, int]:
     """Negation of a fact: "do not take X" becomes a stop instruction; "stop"/"avoid" count as negative;
     "if it does not get better" and "if it continues" are the same condition, not a negation. Also returns the
     number of negation cues, "stop" and "avoid" included: "do not take X" and "stop X" both count one."""
     persist = bool(PERSIST.search(text))
-    masked = PERSIST.sub(lambda m: " " * len(m.group(0)), REASSURANCE.sub(lambda m: " " * len(m.group(0)), text))
+    masked = text
+    for idiom in (REASSURANCE, PERSIST, _NOT_A_NEGATION):
+        masked = idiom.sub(lambda m: " " * len(m.group(0)), masked)
     consumed: list[tuple[int, int]] = []
     out = []
     for e in ents:

@@ -8,7 +8,7 @@ import re
 
 # Entity kinds. "Strong" kinds make a clause a clinical fact; weak ones only qualify a fact.
 ANCHOR_KINDS = ("drug", "test", "condition", "term", "referral", "instruction", "reassurance")
-VALUE_KINDS = ("dose", "measure", "number", "duration", "frequency", "time", "finding")
+VALUE_KINDS = ("dose", "measure", "number", "duration", "frequency", "time", "finding", "side")
 LAB_TESTS = {"psa", "cbc", "metabolic panel", "bmp", "cmp", "lipid panel", "a1c", "tsh", "thyroid panel", "ferritin",
              "iron studies", "vitamin d level", "creatinine", "kidney function test", "liver function test", "inr", "cholesterol",
              "ldl", "hdl", "triglycerides", "hemoglobin", "platelets", "white blood cell count", "blood sugar", "testosterone level",
@@ -17,10 +17,12 @@ MED_ACTIONS = {"take", "start", "stop", "continue", "increase", "decrease"}
 STRONG_KINDS = set(ANCHOR_KINDS) | {"dose", "measure", "number", "duration", "frequency"}
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30,
-                 "a": 1, "an": 1, "a single": 1, "half": 0.5, "a half": 0.5, "a couple of": 2, "a few": "few",
-                 "several": "several", "few": "few"}
-NUM = r"(?:\d+(?:\.\d+)?|\.\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|a couple of|a few|several|a single|a half|half|an|a)"
+                 "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+                 "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+                 "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a hundred": 100, "hundred": 100,
+                 "a dozen": 12, "a": 1, "an": 1, "a single": 1, "half": 0.5, "a half": 0.5, "a couple of": 2,
+                 "a couple": 2, "a few": "few", "several": "several", "few": "few"}
+NUM = r"(?:\d+(?:\.\d+)?|\.\d+|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|one|two|three|four|five|six|seven|eight|nine|ten|a hundred|hundred|a dozen|a couple of|a few|several|a single|a half|half|an|a)(?![a-z]))"
 DOSE_UNITS = {"mg": "mg", "milligram": "mg", "milligrams": "mg", "mcg": "mcg", "µg": "mcg", "microgram": "mcg",
                "micrograms": "mcg", "g": "g", "gram": "g", "grams": "g", "ml": "ml", "milliliter": "ml", "milliliters": "ml",
                "cc": "ml", "unit": "unit", "units": "unit", "iu": "iu", "tablet": "tablet", "tablets": "tablet",
@@ -32,7 +34,7 @@ MEASURE_UNITS = {"%": "%", "percent": "%", "mg/dl": "mg/dl", "mmol/l": "mmol/l",
                   "cm": "cm", "mm": "mm", "degrees": "deg", "°f": "deg", "°c": "deg", "f": "deg", "miu/l": "miu/l",
                   "u/l": "u/l", "g/dl": "g/dl", "ounces": "oz", "oz": "oz", "liters": "l", "litres": "l", "cups": "cup",
                   "glasses": "glass", "steps": "step", "minutes a day": "min/day"}
-DURATION_UNITS = {"second": "second", "minute": "minute", "hour": "hour", "hr": "hour", "day": "day", "week": "week",
+DURATION_UNITS = {"fortnight": "fortnight", "second": "second", "minute": "minute", "hour": "hour", "hr": "hour", "day": "day", "week": "week",
                    "wk": "week", "month": "month", "year": "year", "yr": "year"}
 FREQ = [
     (r"\b(?:four times|4 times)\s+(?:a|per|each)\s+day\b|\bfour times daily\b|\bqid\b|\bevery 6 hours\b", "4/day"),
@@ -42,8 +44,8 @@ FREQ = [
     (r"\b(?:twice|two times|2 times)\s+(?:a|per|each)\s+week\b", "2/week"),
     (r"\bevery other day\b|\balternate days\b", "0.5/day"),
     (r"\bevery (\d+|two|three|four|six|eight|twelve) (hour|day|week|month|year)s?\b", "every"),
-    (r"\b(?:once|one time)\s+(?:a|per|each)\s+day\b|\bonce daily\b|\bdaily\b|\bevery day\b|\beach day\b|\bqd\b|\ba day\b|\bper day\b|\bday by day\b", "1/day"),
-    (r"\b(?:once|one time)\s+(?:a|per|each)\s+week\b|\bweekly\b|\bevery week\b|\beach week\b|\bper week\b|\ba week\b(?=[^a-z]*$)", "1/week"),
+    (r"\b(?:once|one time)\s+(?:a|per|each)\s+day\b|\bonce daily\b|\bdaily\b(?! (?:life|lives|living|routine|activities|tasks|chores))|\bevery day\b|\beach day\b|\bqd\b|\ba day\b|\bper day\b|\bday by day\b", "1/day"),
+    (r"\b(?:once|one time)\s+(?:a|per|each)\s+week\b|\bweekly\b|\bevery week\b|\beach week\b|\bper week\b|(?<!for )(?<!in )(?<!within )\ba week\b(?=[^a-z]*$)", "1/week"),
     (r"\b(?:once|one time)\s+(?:a|per|each)\s+month\b|\bmonthly\b|\bevery month\b|\beach month\b", "1/month"),
     (r"\b(?:once|one time)\s+(?:a|per|each)\s+year\b|\byearly\b|\bannually\b|\bevery year\b|\beach year\b|\bannual\b", "1/year"),
     (r"\bat bedtime\b|\bnightly\b|\bevery night\b|\beach night\b|\bbefore bed(?:time)?\b|\bat night\b|\bin the evening\b|\bevery evening\b", "night"),
@@ -67,6 +69,18 @@ TIMES = [
     (r"\b\d{1,2}:\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b", "clock"),
 ]
 TIMES = [(re.compile(p, re.I), k) for p, k in TIMES]
+# Laterality is a value: "the left knee" and "the right knee" are different facts. Only before a body part or
+# "side" ("the right thing", "right away" are not sides).
+_BODY = (r"side|sided|eye|ear|knee|leg|arm|foot|feet|hand|hip|shoulder|ankle|wrist|elbow|lung|kidney|breast|ovary|"
+         r"testicle|testis|chest|flank|abdomen|groin|thigh|calf|heel|toe|finger|thumb|jaw|cheek|temple|nostril|tonsil|"
+         r"lobe|ventricle|atrium|lower|upper|back|neck|rib|ribs|knee-cap|kneecap|gland|nostril|lung|breast")
+SIDE = re.compile(r"\b(left|right)(?:[- ](?:hand|sided|side))?(?=[ -](?:\w+[ -])?(?:" + _BODY + r")s?\b)|"
+                  r"\bon (?:the|your|his|her) (left|right)(?: side)?\b|\b(bilateral|both sides)\b|"
+                  r"\b(one or both|one|both)(?= (?:of (?:your|the) )?(?:\w+ )?(?:" + _BODY + r")s\b)", re.I)
+# A count in words before a plural noun ("two antibiotics", "three of the symptoms", "both polyps"): a value.
+COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?= (?:of (?:the|your|these|those) )?"
+                   r"(?:[a-z]+ )?[a-z]+s\b)|\b(both)(?! (?:of (?:your|the) )?(?:\w+ )?(?:" + _BODY + r")s\b)"
+                   r"(?= (?:of (?:the|your|these|those) )?(?:[a-z]+ )?[a-z]+s\b(?! (?:and|or)\b))", re.I)
 
 # Instructions: canonical groups. Longest phrases first; "take care" and friends are not instructions.
 INSTRUCTIONS = [
@@ -74,15 +88,15 @@ INSTRUCTIONS = [
     ("continue", r"continue(?:s|d)? (?:to take |taking |with |on )?|keep (?:on )?taking|keep using|keep up with|stay(?:ing)? on|remain on|carry on (?:with|taking)|stick with"),
     ("stop", r"stop(?:ping|ped)? (?:taking|using)|stop(?:ping|ped)?|discontinue(?:d)?|quit|come off|hold off on|hold off|hold (?:your |the )|pause"),
     ("start", r"start(?:ing)? (?!feeling|to feel|to get better)|begin(?:ning)?|initiate|switch(?:ing)? to|add(?:ing)? (?=\w+ (?:to|mg))|try(?:ing)? (?=\w+ (?:mg|for|at)\b)"),
-    ("increase", r"increas(?:e|ing)|rais(?:e|ing)|go up to|up (?:the|your) dose|doubl(?:e|ing)"),
+    ("increase", r"increas(?:e|ing)|rais(?:e|ing)(?! (?:this|it|that|something|any|an? (?:concern|question|issue)|concerns|questions|the (?:issue|question|concern|subject|topic)))|go up to|up (?:the|your) dose|doubl(?:e|ing)"),
     ("decrease", r"decreas(?:e|ing)|reduc(?:e|ing)|lower(?:ing)? (?:the|your) dose|cut (?:back|down)|taper(?:ing)?|wean(?:ing)?|go down to"),
     ("take", r"(?<!to )tak(?:e|ing) (?!care|your time|a moment|a breath|a deep|it easy|a step|comfort|heart|time)|(?<!keep )us(?:e|ing) (?=(?:the|your|an?|it|this)\b)|apply(?:ing)? |inject(?:ing)? |swallow "),
-    ("avoid", r"avoid(?:ing)?|stay away from|refrain from|steer clear of|do not eat|don't eat|do not drink|don't drink|no alcohol|limit(?:ing)? (?:your )?(?:alcohol|salt|sodium|caffeine|sugar)"),
+    ("avoid", r"avoid(?:ing)?|cut(?:ting)? out|stay away from|refrain from|steer clear of|do not eat|don't eat|do not drink|don't drink|no alcohol|limit(?:ing)? (?:your )?(?:alcohol|salt|sodium|caffeine|sugar)"),
     ("repeat", r"repeat(?:ing|ed)?|recheck(?:ing)?|re-check|redo|retest(?:ing)?|check (?:it|this|that|them) again|do (?:it|this|another) again|another (?=\w+ (?:test|scan|check))"),
     ("schedule", r"schedul(?:e|ing)|book(?:ing)?|arrang(?:e|ing)|set(?:ting)? up (?:an?|your)|make an appointment|follow(?:-| )?up|come (?:back )?in|come back|return (?:to|for|in)|see you (?:in|next|on|at)|appointment|visit (?=in|next)"),
-    ("contact", r"call (?:us|me|the office|the clinic|our office|your)|contact (?:us|me|the|your)|phone (?:us|me|the)|message (?:us|me)|send (?:me|us) a message|reach out|let (?:me|us) know|notify (?:us|me)|get in touch"),
+    ("contact", r"call (?:us|me|the office|the clinic|our office|your)|contact (?:us|me|the|your)|phone (?:us|me|the)|message (?:us|me)|send (?:me|us) a message|reach out|let (?:me|us) know|write (?:to (?:me|us)|(?:me |us )?again|back)|drop (?:me|us) a (?:line|note|message)|notify (?:us|me)|get in touch|(?:keep|stay) in touch"),
     ("monitor", r"monitor(?:ing)?|keep track|track(?:ing)? (?:your|it)|keep an eye on|watch (?:for|out for)|keep a (?:log|diary|journal|record)|log your|check your|measure your|weigh yourself|write down"),
-    ("rest", r"keep (?:\w+ ){1,2}(?:raised|elevated|up)|rais(?:e|ing) your (?:leg|legs|feet|foot|arm|head)|rest(?:ing)?(?! assured| of)|get (?:some|plenty of|enough) (?:rest|sleep)|elevat(?:e|ing)|ice (?:it|the|your)|apply (?:ice|heat)|warm compress|cold compress|sleep (?:more|well)"),
+    ("rest", r"keep (?:\w+ ){1,2}(?:raised|elevated|up)|rais(?:e|ing) your (?:leg|legs|feet|foot|arm|head)|(?<!the )rest(?:ing)?(?! assured| of)|get (?:some|plenty of|enough) (?:rest|sleep)|elevat(?:e|ing)|ice (?:it|the|your)|apply (?:ice|heat)|warm compress|cold compress|sleep (?:more|well)"),
     ("hydrate", r"drink (?:plenty|lots|more|at least|\d|water|fluids)|stay hydrated|hydrat(?:e|ion)|fluids"),
     ("exercise", r"exercis(?:e|ing)|go for (?:a )?walks?|walk(?:ing)? (?:\d|every|daily|for)|stretch(?:ing|es)?(?= (?:your|the|it|them|gently|daily|regularly|every|each|before|after|exercises?)\b)|stretching|stretches|physical activity|stay active|be active"),
     ("diet", r"eat(?:ing)? (?:more|less|a|plenty|smaller|healthy|fiber|bland)|diet|cut out|low-salt|low salt|high-fiber|high fiber|reduce (?:your )?salt"),
@@ -111,7 +125,7 @@ CLAUSE_SPLIT = re.compile(
     r"|,\s+(?=(?:please|continue|start|stop|take|repeat|schedule|call|avoid|keep|make|get|go|come|return|increase|decrease|check|monitor)\b)",
     re.I)
 CONDITIONAL = re.compile(r"\s*(?:if|when|whenever|unless|once|until|as soon as|before|after|should|in case)\b", re.I)
-GENERIC_CONDITION = re.compile(r"\b(?!(?:a|an|the|has|have|had|your|my|his|her|their|our|of|this|that|any|no|some|is|are|was|were|from|for|with)\b)"
+GENERIC_CONDITION = re.compile(r"(?<![\w-])(?!(?:a|an|the|has|have|had|your|my|his|her|their|our|of|this|that|any|no|some|is|are|was|were|from|for|with)\b)"
                                 r"[a-z]+ (?:disease|disorder|syndrome|failure|damage|insufficiency|deficiency|injury|inflammation)\b", re.I)
 
 
@@ -119,13 +133,17 @@ GENERIC_CONDITION = re.compile(r"\b(?!(?:a|an|the|has|have|had|your|my|his|her|t
 GENERIC_TEST = re.compile(r"\b(?!(?:a|an|the|some|any|few|several|these|those|this|that|other|further|more|additional|medical|"
                           r"diagnostic|routine|necessary|appropriate|various|certain|specific|simple|quick|many|all|such|your|my|"
                           r"our|their|his|her|its|of|for|with|new|lab|laboratory|imaging|standard|basic|regular|follow-up|"
-                          r"necessary|recommended|required|initial|first|second|another|each|every|which|what|blood)\b)"
+                          r"necessary|recommended|required|initial|first|second|another|each|every|which|what|blood|can|could|will|would|"
+                          r"to|i|we|you)\b)"
                           r"[a-z][a-z\-]+ (?:panel|culture|swab|study|studies|scan|level|levels|smear|screen|screening|count|"
                           r"profile|assay|titer|titre)s?\b", re.I)
 
 
 def norm_num(raw: str):
     raw = raw.strip().lower()
+    tens, _, unit = raw.partition("-")
+    if unit and tens in NUMBER_WORDS and unit in NUMBER_WORDS:  # "twenty-one"
+        return fmt(NUMBER_WORDS[tens] + NUMBER_WORDS[unit])
     if raw in NUMBER_WORDS:
         v = NUMBER_WORDS[raw]
         return v if isinstance(v, str) else fmt(v)
