@@ -269,6 +269,25 @@ def residue(text: str) -> frozenset[str]:
     return content_words(feeling(text)) - EMOTION - SUPPORT
 
 
+# Sentences that speak to the patient's feelings rather than to the outcome: validation ("It's normal to feel
+# overwhelmed"), wishes, apologies, thanks, "nothing to be embarrassed about", "this can be really draining".
+_FEELING_TALK = re.compile(
+    r"^\W*(?:I hope|I'm hoping|I(?:'m| am) (?:so |really |very |truly )?sorry|thank|I (?:really )?appreciate)\b|\bI'm sorry\W*$|"
+    r"\bnothing to be (?:embarrassed|ashamed)\b|\bno (?:shame|need to (?:be embarrassed|apologi[sz]e))\b|"
+    r"\b(?:can|must|may|would) (?:be|feel) (?:\w+ )?(?:draining|exhausting|hard|tough|difficult|stressful|frustrating|"
+    r"overwhelming|scary|frightening|upsetting|unsettling|isolating|lonely|miserable|worrying|distressing)\b", re.I)
+
+
+def speaks_to_feelings(text: str) -> bool:
+    """Does the sentence validate, wish, thank, apologise or name a feeling without denying it ("I know this is
+    worrying")? Then it is not reassurance about the outcome, which denies the worry ("nothing to worry about")."""
+    return bool(_VALIDATION.search(text) or _FEELING_TALK.search(text)
+                or (_EMOTION_CUE.search(text) and not NEGATION.search(text) and not _DENIAL.search(text)))
+
+
+_DENIAL = re.compile(r"\bstop (?:worrying|fretting|stressing)|\btrust me\b|\brest assured\b", re.I)
+
+
 def has_emotion(text: str) -> bool:
     return bool(_EMOTION_CUE.search(text) or _FEELING_STATE.search(text) or _VALIDATION.search(text))
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text import WORD
-from .content import CONVERSATION, EMOTION, SUPPORT, content_words, feeling, has_emotion, imperative, stem
+from .claims import reads_as_framing
+from .content import CONVERSATION, EMOTION, STOP, SUPPORT, content_words, feeling, has_emotion, imperative, stem
 from .extract import Fact, extract_entities
 
-_VALUES = frozenset({"time", "duration", "number", "measure", "frequency"})  # must match the patient's value
+_VALUES = frozenset({"time", "duration", "number", "measure", "frequency", "side"})  # must match the patient's value
 # Entity kinds a reflection may carry when the patient's message names them.
 REFLECTABLE = frozenset({"condition", "symptom", "term", "finding", "test"}) | _VALUES
 # Acknowledging what the patient did or said ("It's good that you are asking", "you were right to write").
@@ -39,6 +40,7 @@ class PatientMessage:
 _LAY = {"belly": "abdomin", "tummy": "abdomin", "stomach": "abdomin", "poop": "stool", "pee": "urin", "peeing": "urin",
         "throw": "vomit", "puke": "vomit", "tired": "fatigu", "exhausted": "fatigu", "sleep": "insomnia"}
 _LAY_STEMS = frozenset(stem(w) for w in _LAY)
+_NOT_MASKED = STOP | EMOTION | SUPPORT | CONVERSATION  # words that keep their place when the patient's are masked
 
 
 def _key(key: str) -> str:
@@ -63,14 +65,32 @@ def reflects_patient(fact: Fact, sentence: str, patient: PatientMessage, origina
     """Is ``fact`` (a clause of ``sentence``) an acknowledgement of the patient's own words (module docstring)?"""
     if fact.advice or fact.negated or imperative(fact.text) in ("advice", "cognition"):
         return False
-    if not (has_emotion(sentence) or _ACKNOWLEDGE.search(sentence)):
+    if not (has_emotion(sentence) or _ACKNOWLEDGE.search(sentence) or _framing_when_masked(sentence, patient)):
         return False
+    if not names_only_known(fact, patient, original):
+        return False
+    original_words = {w for f in original for w in f.content}
+    novel = content_words(feeling(fact.text)) - original_words - EMOTION - SUPPORT - CONVERSATION
+    return novel - _LAY_STEMS <= patient.words and _lay(fact.text) <= patient.words | original_words
+
+
+
+def names_only_known(fact: Fact, patient: PatientMessage, original: list[Fact]) -> bool:
+    """Every entity of ``fact`` is of a kind a reflection may carry and named by the patient or the original."""
     original_keys = {_key(k) for f in original for k in f.keys()}
     for e in fact.entities:
         key = _key(e.key)
         named = key in patient.keys | original_keys or (e.kind not in _VALUES and set(key.split()) <= patient.words)
         if e.kind not in REFLECTABLE or not named:
             return False
-    original_words = {w for f in original for w in f.content}
-    novel = content_words(feeling(fact.text)) - original_words - EMOTION - SUPPORT - CONVERSATION
-    return novel - _LAY_STEMS <= patient.words and _lay(fact.text) <= patient.words | original_words
+    return True
+
+
+def mask_patient_words(text: str, patient: PatientMessage) -> str:
+    """``text`` with the patient's own content words replaced by "this" ("Dealing with this of this is taking a lot
+    out of you"): what is left is how the sentence speaks, not what it names."""
+    return WORD.sub(lambda m: "this" if stem(m.group(0)) in patient.words - _NOT_MASKED else m.group(0), text)
+
+
+def _framing_when_masked(sentence: str, patient: PatientMessage) -> bool:
+    return reads_as_framing([mask_patient_words(sentence, patient)])[0]

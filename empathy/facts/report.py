@@ -7,10 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..text import split_sentences
+from ..text import HEDGE, split_sentences
 from .extract import Fact, extract_facts
 from .match import FactMatch, _llm_rejudge, _precision_side, _recall_side, _Similarity
-from .reflect import read_patient, reflects_patient
+from .claims import may_clear, reads_as_framing, reassures
+from .content import speaks_to_feelings
+from .reflect import mask_patient_words, names_only_known, read_patient, reflects_patient
 
 SHORT_ORIGINAL_CHARS = 230  # editing paper: short originals are most at risk of invented content
 LOW_PRECISION = 0.90  # editing paper: precision below this goes to review
@@ -69,8 +71,12 @@ def check_facts(original: str, edited: str, *, patient: str | None = None, mode:
     sim = _Similarity([f.text for f in orig_facts + edit_facts])
     kept, missing, changed = _recall_side(orig_facts, edit_facts, edited, sim, original)
     supported, unsupported = _precision_side(orig_facts, edit_facts, original, sim)
+    restated = [m for m in supported if m.fact.entities]  # what the original states: not added reassurance
     if patient and patient.strip():
         supported, unsupported = _reflections(orig_facts, edited, patient, supported, unsupported)
+    message = read_patient(patient) if patient and patient.strip() else None
+    supported, unsupported = _framing(edited, supported, unsupported, orig_facts, message)
+    supported, unsupported = _reassurance(original, edited, supported, unsupported, restated)
     if mode == "llm":
         kept, missing, supported, unsupported = _llm_rejudge(backend, original, edited, kept, missing, supported, unsupported)
     recall = len(kept) / len(orig_facts) if orig_facts else 1.0
@@ -100,9 +106,71 @@ def _reflections(orig_facts, edited, patient, supported, unsupported):
     sentences = split_sentences(edited)
     still = []
     for m in unsupported:
-        sentence = next((edited[s:e] for s, e in sentences if s <= m.fact.start < e), m.fact.text)
+        sentence = _sentence_of(m.fact, edited, sentences)
         if set(m.flags) <= _REFLECTION_FLAGS and reflects_patient(m.fact, sentence, message, orig_facts):
             supported.append(FactMatch(m.fact, m.counterpart, "reflects the patient's message", m.similarity))
         else:
             still.append(m)
     return supported, still
+
+
+def _framing(edited, supported, unsupported, orig_facts, message):
+    """Statements flagged only for their words that the claim model reads as framing become supported (:mod:`.claims`).
+    When everything they name comes from the patient's message or the original, the model reads them with the
+    patient's words masked: "Waking up with side pain must be unsettling" is judged by how it speaks, not by "pain"."""
+    todo = [m for m in unsupported if may_clear(m.fact, m.flags)]
+    if not todo:
+        return supported, unsupported
+    sentences = split_sentences(edited)
+
+    def read(m, text):
+        return mask_patient_words(text, message) if message and names_only_known(m.fact, message, orig_facts) else text
+    # the sentence and the clause itself must both read as framing ("I'm sorry; it tends to run in families")
+    texts = [read(m, _sentence_of(m.fact, edited, sentences)) for m in todo] + [read(m, m.fact.text) for m in todo]
+    framing = reads_as_framing(texts)
+    cleared = {id(m) for i, m in enumerate(todo) if framing[i] and framing[i + len(todo)]}
+    supported = supported + [FactMatch(m.fact, m.counterpart, "framing: no clinical claim (claim model)", m.similarity)
+                             for m in todo if id(m) in cleared]
+    return supported, [m for m in unsupported if id(m) not in cleared]
+
+
+def _sentence_of(fact: Fact, text: str, sentences: list[tuple[int, int]]) -> str:
+    return next((text[s:e] for s, e in sentences if s <= fact.start < e), fact.text)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _reassurance(original, edited, supported, unsupported, restated):
+    """An added, unhedged sentence the reassurance model reads as reassurance, in a reply whose original reassures
+    nowhere, is false reassurance (:mod:`.claims`); sentences already flagged are also named reassurance. A sentence
+    that restates a fact of the original ("The urinalysis came back normal") or speaks to feelings is not added."""
+    base = _norm(original)
+    added = [(s, e) for s, e in split_sentences(edited)
+             if _norm(edited[s:e]) not in base and not HEDGE.search(edited[s:e]) and not speaks_to_feelings(edited[s:e])
+             and not any(s <= m.fact.start < e for m in restated)]
+    if not added:
+        return supported, unsupported
+    texts = [edited[s:e] for s, e in added] + [original[s:e] for s, e in split_sentences(original)]
+    verdicts = reassures(texts)
+    if any(verdicts[len(added):]):
+        return supported, unsupported  # the physician reassures: the edit's reassurance may be theirs, reworded
+    reason = "reassurance the original does not give (reassurance model)"
+    for (s, e), yes in zip(added, verdicts):
+        if not yes:
+            continue
+        if any(s <= m.fact.start < e for m in unsupported):  # already flagged: name it reassurance too
+            unsupported = [_also_reassurance(m, reason) if s <= m.fact.start < e else m for m in unsupported]
+            continue
+        inside = [m for m in supported if s <= m.fact.start < e]
+        supported = [m for m in supported if m not in inside]
+        facts = [m.fact for m in inside] or [Fact(edited[s:e], s, e)]
+        unsupported = unsupported + [FactMatch(f, None, reason, 0.0, "false_reassurance") for f in facts]
+    return supported, unsupported
+
+
+def _also_reassurance(m: FactMatch, reason: str) -> FactMatch:
+    if "false_reassurance" in m.flags:
+        return m
+    return FactMatch(m.fact, m.counterpart, f"{m.reason}; {reason}", m.similarity, m.flag, m.flags + ["false_reassurance"])

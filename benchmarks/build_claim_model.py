@@ -1,0 +1,194 @@
+"""Fit empathy/data/claim_model.npz: does a sentence state something clinical, or is it framing (empathy.facts.claims)?
+
+Training sentences, none from a blind set and none written by the checker's authors for the checker:
+- clinical (1): statements of real doctors' replies (ChatDoctor dev split, every fact the checker extracts, with
+  or without an entity: "Stress can make this worse" is a claim), and the sentence gate's ``clinical_claim`` labels (gate dev split, ChatDoctor-dev drafts, the two thirds
+  of sentences the gate_framing benchmark does not hold out);
+- framing (0): EPITOME emotional-reaction and interpretation rationales (Reddit peer support, Sharma et al. 2020; spans with advice,
+  reassurance, questions or professional help left out), the gate's ``stock_line`` labels (same two thirds), the
+  sentences of the ChatDoctor dev replies that carry no fact ("I understand your concern"), the product's framing
+  bank and filled templates, and the first half (by hash) of the dev framing pools of benchmarks/data/framing_dev2.json
+  (its other half and its wrapped claims stay out: they measure).
+
+A second head reads reassurance (reassurance_rows); its threshold lets 1 % of the other rows through.
+
+The threshold keeps 98 % of the cross-validated clinical statements that the model may judge (``may_clear``: no
+hard entity, advice, negation or hedge) above it.
+
+    python benchmarks/build_claim_model.py            # cross-validate, fit, write the weights
+    python benchmarks/build_claim_model.py --cv-only
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import realworld  # noqa: E402
+
+from empathy.embeddings import embed  # noqa: E402
+from empathy.facts.claims import DATA, ClaimModel, may_clear  # noqa: E402
+from empathy.facts.content import imperative  # noqa: E402
+from empathy.facts.extract import extract_facts  # noqa: E402
+from empathy.generation.bank import bank_sentences  # noqa: E402
+from empathy.generation.templates import TEMPLATES  # noqa: E402
+from empathy.text import REASSURANCE  # noqa: E402
+
+ROOT = realworld.ROOT
+GATE = ROOT / "tests" / "data" / "gate_sentences.jsonl"
+EPITOME = [Path("/work/shared/data/epitome") / f"{name}.csv" for name in ("emotional-reactions", "interpretations")]
+DEV_FRAMING = ROOT / "benchmarks" / "data" / "framing_dev2.json"
+RECALL = 0.98
+# EPITOME spans that advise, reassure, ask or talk about professional help are not framing a clinician could add.
+_NOT_FRAMING = re.compile(r"\b(?:should|try|better|need to|have to|must|go to|see a|talk to|get help|fuck|shit|"
+                          r"therapist|counsel|medic|doctor|pills?|drugs?)\b|\?", re.I)
+_FILL = {"What": "The headaches", "what": "the headaches", "dur": " for two weeks", "feeling": "worried",
+         "key": "your results", "person": "your son", "topic": "your results"}
+
+
+def _hash(text: str) -> int:
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:8], 16)
+
+
+def gate(blind_ids: set[str]) -> list[tuple[str, int, str]]:
+    rows = [r for r in realworld.read_jsonl(GATE) if r.get("split") == "dev" and r.get("label")]
+    out = []
+    for r in rows:
+        if r["draft_id"] in blind_ids or _hash(r["text"]) % 3 == 2:  # the gate_framing benchmark's held-out third
+            continue
+        if r["label"] in ("clinical_claim", "stock_line"):
+            out.append((r["text"], int(r["label"] == "clinical_claim"), "gate_" + r["label"]))
+    return out
+
+
+def chatdoctor(replies: list, n_replies: int = 600) -> list[tuple[str, int, str]]:
+    dev = sorted((r for r in replies if r.split == "dev"), key=lambda r: _hash(r.id))[:n_replies]
+    out = []
+    for r in dev:
+        facts, other = extract_facts(r.reply)
+        out += [(f.text, 1, "chatdoctor_fact" if f.entities else "chatdoctor_plain_fact") for f in facts]
+        out += [(r.reply[s:e].strip(), 0, "chatdoctor_other") for s, e in other if len(r.reply[s:e].split()) >= 3]
+    return out
+
+
+def epitome() -> list[tuple[str, int, str]]:
+    out = []
+    for path in EPITOME:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            for row in csv.DictReader(f):
+                if row["level"] not in ("1", "2"):
+                    continue
+                for span in (s.strip() for s in row["rationales"].split("|")):
+                    if 4 <= len(span.split()) <= 20 and imperative(span) != "advice" and not REASSURANCE.search(span) \
+                            and not _NOT_FRAMING.search(span):
+                        out.append((span, 0, "epitome_" + path.stem))
+    return out
+
+
+def product_framing() -> list[tuple[str, int, str]]:
+    def fill(t: str) -> str:
+        for k, v in _FILL.items():
+            t = t.replace("{" + k + "}", v)
+        return t
+    return [(t, 0, "bank") for t in bank_sentences()] + [(fill(t.text), 0, "template") for t in TEMPLATES]
+
+
+def dev_framing_half() -> list[tuple[str, int, str]]:
+    if not DEV_FRAMING.is_file():
+        return []
+    pools = json.loads(DEV_FRAMING.read_text(encoding="utf-8"))
+    out = []
+    for key in ("generic_open", "generic_close", "concern", "middle"):
+        for t in pools.get(key, []):
+            if _hash(t) % 2 == 0:
+                out.append((t.format(symptom="the headaches", Symptom="The headaches"), 0, "dev2_" + key))
+    return out
+
+
+def reassurance_rows(rows: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """The reassurance head: reassuring sentences (the dev perturbation pool, the gate's dev sentences that the rules
+    read as reassurance, the first half of the dev set's false-reassurance pool) against every training row."""
+    import realworld_perturb
+
+    yes = [(t, "pool") for t in realworld_perturb.pools_for("dev").reassurance]
+    yes += [(r["text"], "gate") for r in realworld.read_jsonl(GATE) if r.get("split") == "dev" and "text" in r
+            and REASSURANCE.search(r["text"])]
+    if DEV_FRAMING.is_file():
+        pools = json.loads(DEV_FRAMING.read_text(encoding="utf-8"))
+        yes += [(t, "dev2") for t in pools.get("false_reassurance", []) if _hash(t) % 2 == 0]
+    positive = {t for t, _ in yes}
+    return [(t, 1, "reassure_" + s) for t, s in yes] + [(t, 0, s) for t, _, s in rows if t not in positive
+                                                         and not REASSURANCE.search(t)]
+
+
+def training_rows() -> list[tuple[str, int, str]]:
+    replies = realworld.load(None)
+    blind = {r.id for r in replies if r.split == "blind"}
+    rows = gate(blind) + chatdoctor(replies) + epitome() + product_framing() + dev_framing_half()
+    return list({t: (t, y, s) for t, y, s in rows if t}.values())  # one row per text
+
+
+def judged(rows) -> np.ndarray:
+    """Which clinical rows the model would be asked about in the product (the threshold is set on these)."""
+    mask = []
+    for t, y, _ in rows:
+        facts, _ = extract_facts(t)
+        mask.append(y == 1 and any(may_clear(f, ["new_claim"]) for f in facts))
+    return np.array(mask)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cv-only", action="store_true")
+    ap.add_argument("--c", type=float, default=2.0)
+    args = ap.parse_args()
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    rows = training_rows()
+    random.Random(0).shuffle(rows)
+    x = embed([t for t, _, _ in rows])
+    y = np.array([label for _, label, _ in rows])
+    fit = LogisticRegression(C=args.c, max_iter=5000, class_weight="balanced")
+    p = cross_val_predict(fit, x, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba")[:, 1]
+    mask = judged(rows)
+    threshold = float(np.quantile(p[mask], 1 - RECALL)) if mask.any() else 0.5
+    sources = sorted({s for _, _, s in rows})
+    report = {"rows": len(rows), "clinical": int(y.sum()), "judged_clinical": int(mask.sum()),
+              "cv_auc": round(float(roc_auc_score(y, p)), 4), "threshold": round(threshold, 4),
+              "cv_share_read_as_clinical": {s: round(float(np.mean([q >= threshold for q, (_, _, src) in zip(p, rows)
+                                                                     if src == s])), 3) for s in sources},
+              "n": {s: sum(src == s for _, _, src in rows) for s in sources}}
+    print(json.dumps(report, indent=1))
+    # reassurance head: threshold at the 99th percentile of cross-validated non-reassuring rows (1 % false alarms)
+    r_rows = reassurance_rows(rows)
+    rx = embed([t for t, _, _ in r_rows])
+    ry = np.array([label for _, label, _ in r_rows])
+    r_fit = LogisticRegression(C=args.c, max_iter=5000, class_weight="balanced")
+    rp = cross_val_predict(r_fit, rx, ry, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba")[:, 1]
+    r_threshold = float(np.quantile(rp[ry == 0], 0.99))
+    report["reassurance"] = {"rows": len(r_rows), "reassuring": int(ry.sum()), "cv_auc": round(float(roc_auc_score(ry, rp)), 4),
+                             "threshold": round(r_threshold, 4),
+                             "cv_recall": round(float(np.mean(rp[ry == 1] >= r_threshold)), 3)}
+    print(json.dumps(report["reassurance"], indent=1))
+    if not args.cv_only:
+        model = fit.fit(x, y)
+        r_model = r_fit.fit(rx, ry)
+        ClaimModel(model.coef_[0], float(model.intercept_[0]), threshold, r_model.coef_[0],
+                   float(r_model.intercept_[0]), r_threshold).save(DATA)
+        (ROOT / "benchmarks" / "results" / "claim_model.json").write_text(json.dumps(report, indent=1) + "\n")
+        print(f"wrote {DATA}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

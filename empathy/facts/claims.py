@@ -1,0 +1,101 @@
+"""A learned second opinion: does an added sentence claim anything clinical, or is it framing?
+
+The rules flag a new statement as a claim when it uses a word the original does not ("Trying to carry on as normal
+with this must be hard", "I know the burning has been wearing you down"). Word lists cannot tell every way of speaking about feelings from every way of
+claiming something, and on framing that their authors did not write they raised false alarms on a fifth to a third
+of clean edits. So a statement the rules flag *only* as a new claim, with no entity a clinician must vouch for (no
+drug, dose, test, referral, value, instruction or reassurance), no advice, no negation and no hedge, gets a second
+opinion from a logistic regression on its MiniLM embedding; below the threshold it is framing. The same holds for
+"advice" that only invites contact ("Do write again if anything doesn't make sense", "Feel free to call the office").
+Everything else stays with the rules: a new drug, test, dose or medical instruction is never cleared by a model.
+
+It also stands in for the feeling words a reflection of the patient's message needs (:mod:`.reflect`): "Dealing with
+shortness of breath is clearly taking a lot out of you" names no emotion from a list, but with the patient's own
+words masked it reads as framing.
+
+The weights (empathy/data/claim_model.npz, 384 floats and a threshold) are fitted by
+``benchmarks/build_claim_model.py`` on clinical statements of real doctors' replies and on framing sentences that
+the checker's authors did not write (EPITOME emotional reactions, the sentence gate's labelled stock lines).
+
+A second head reads reassurance: the rules know "nothing to worry about" and "you'll be fine", not every way of saying
+it ("Nine times out of ten this is completely innocent"). An added sentence it reads as reassurance, in a reply whose
+original reassures nowhere, is false reassurance (report.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..embeddings import embed
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "claim_model.npz"
+# Entity kinds the model may never clear: what they name must be in the original.
+HARD_KINDS = frozenset({"drug", "dose", "test", "referral", "reassurance", "number", "measure", "duration",
+                        "frequency", "time", "side"})
+# Instructions that only invite contact: the model may read them as framing. Any other is medical advice.
+CONTACT = frozenset({"contact", "schedule"})
+
+
+@dataclass(frozen=True)
+class ClaimModel:
+    coef: np.ndarray
+    intercept: float
+    threshold: float  # probabilities below it are framing
+    reassure_coef: np.ndarray  # a second head: does the sentence reassure about the outcome?
+    reassure_intercept: float
+    reassure_threshold: float  # probabilities at or above it are reassurance
+
+    def probability(self, texts: list[str]) -> np.ndarray:
+        """Probability that each text states something clinical."""
+        return 1.0 / (1.0 + np.exp(-(embed(texts) @ self.coef + self.intercept)))
+
+    def reassurance(self, texts: list[str]) -> np.ndarray:
+        """Probability that each text reassures ("You'll be feeling like yourself again very soon")."""
+        return 1.0 / (1.0 + np.exp(-(embed(texts) @ self.reassure_coef + self.reassure_intercept)))
+
+    def save(self, path: Path = DATA) -> None:
+        np.savez_compressed(path, coef=self.coef.astype(np.float32), intercept=self.intercept, threshold=self.threshold,
+                            reassure_coef=self.reassure_coef.astype(np.float32), reassure_intercept=self.reassure_intercept,
+                            reassure_threshold=self.reassure_threshold)
+
+    @classmethod
+    def load(cls, path: Path = DATA) -> "ClaimModel":
+        z = np.load(path)
+        return cls(z["coef"], float(z["intercept"]), float(z["threshold"]), z["reassure_coef"],
+                   float(z["reassure_intercept"]), float(z["reassure_threshold"]))
+
+
+@lru_cache(maxsize=1)
+def claim_model() -> ClaimModel | None:
+    """The shipped model (None when its weights are missing: the rules alone decide)."""
+    return ClaimModel.load() if DATA.is_file() else None
+
+
+def may_clear(fact, flags: list[str]) -> bool:
+    """Only a statement the rules flag for its words alone, or advice that only invites contact, is the model's."""
+    if not set(flags) <= {"new_claim", "new_recommendation"} or fact.hedged or fact.negated:
+        return False
+    instructions = {e.key for e in fact.entities if e.kind == "instruction"}
+    if fact.advice and not instructions & CONTACT:  # advice in everyday words ("You should sleep more") stays advice
+        return False
+    return not any(e.kind in HARD_KINDS for e in fact.entities) and instructions <= CONTACT
+
+
+def reads_as_framing(texts: list[str]) -> list[bool]:
+    """Texts the shipped model reads as framing (all False without a model: the rules alone decide)."""
+    model = claim_model()
+    if model is None or not texts:
+        return [False] * len(texts)
+    return [bool(p < model.threshold) for p in model.probability(texts)]
+
+
+def reassures(texts: list[str]) -> list[bool]:
+    """Texts the shipped model reads as reassurance about the outcome (all False without a model)."""
+    model = claim_model()
+    if model is None or not texts:
+        return [False] * len(texts)
+    return [bool(p >= model.reassure_threshold) for p in model.reassurance(texts)]

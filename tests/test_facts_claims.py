@@ -1,0 +1,152 @@
+"""The claim model's second opinion (empathy/facts/claims.py) and the values written in words.
+
+Found on framing and edits the checker's authors did not write (benchmarks/data/framing_dev2.json, dev ids):
+feeling sentences that use a medical word were new claims; outcome reassurance in words no list has passed;
+"upper" -> "lower", "left" -> "right", "two" -> "three lesions", "fourteen" -> "four" days passed as paraphrase.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from empathy.facts import check_facts, extract_entities, extract_facts
+from empathy.facts.claims import ClaimModel, claim_model, may_clear, reads_as_framing, reassures
+from empathy.facts.content import speaks_to_feelings
+
+DRAFT = ("Your symptoms suggest a urinary tract infection. Take nitrofurantoin 100 mg twice a day for five days. "
+         "We will check a urine culture.")
+
+
+def review(edited: str, original: str = DRAFT, patient: str | None = None) -> tuple[bool, list[str], list[str]]:
+    rep = check_facts(original, edited, patient=patient)
+    return rep.needs_review, rep.flags, [m.reason for m in rep.unsupported]
+
+
+def test_the_shipped_model_loads_and_round_trips(tmp_path):
+    model = claim_model()
+    assert model is not None and model.coef.shape == (384,) and model.reassure_coef.shape == (384,)
+    assert 0.0 < model.threshold < 1.0 and 0.0 < model.reassure_threshold < 1.0
+    path = tmp_path / "m.npz"
+    model.save(path)
+    again = ClaimModel.load(path)
+    texts = ["Ibuprofen can irritate the stomach lining.", "I know how much this has weighed on you."]
+    assert np.allclose(again.probability(texts), model.probability(texts), atol=1e-5)
+
+
+def test_the_model_tells_framing_from_claims():
+    framing = ["I can only imagine how hard the waiting has been.", "Waiting for answers can be really draining.",
+               "Please do write again if anything doesn't make sense."]
+    claims = ["This kind of rash usually spreads to the arms within a day.", "Stress can make this worse.",
+              "The swelling tends to come back after exercise."]
+    assert reads_as_framing(framing) == [True, True, True]
+    assert reads_as_framing(claims) == [False, False, False]
+
+
+@pytest.mark.parametrize("added", [
+    "I know how much the stress of this has weighed on you.",
+    "Feel free to call the office if anything is unclear.",
+    "Should you have any further questions, please do not hesitate to contact me.",
+    "Warm wishes, and do keep in touch.",
+    "It takes courage to raise something like this, and I'm grateful you did.",
+    "It's completely normal to feel overwhelmed by all of this.",
+])
+def test_framing_with_medical_sounding_words_is_clean(added):
+    needs, flags, why = review(f"{added} {DRAFT}")
+    assert not needs, (flags, why)
+
+
+def test_the_patients_words_are_masked_before_the_model_reads_them():
+    patient = "I've had shortness of breath for a week and I'm scared it's my heart."
+    original = "This may be asthma. We will do a spirometry test on Monday."
+    edited = f"Dealing with shortness of breath is clearly taking a lot out of you. {original}"
+    assert not check_facts(original, edited, patient=patient).needs_review
+    assert check_facts(original, edited).needs_review  # without the message the symptom is new
+
+
+@pytest.mark.parametrize("added,flag", [
+    ("Stress can make this worse.", "new_claim"),
+    ("It tends to run in families.", "new_claim"),
+    ("Go easy on yourself and sleep more this week.", "new_recommendation"),
+    ("Feel free to call the office, and drink plenty of cranberry juice.", "new_recommendation"),
+    ("Cutting out alcohol for a while would be a kind thing to do for yourself right now.", "new_recommendation"),
+    ("Please raise your legs when you sit.", "new_recommendation"),
+])
+def test_the_model_never_clears_claims_or_medical_advice(added, flag):
+    needs, flags, why = review(f"{DRAFT} {added}")
+    assert needs and flag in flags, (flags, why)
+
+
+def test_what_the_model_may_clear():
+    fact = extract_facts("Warm wishes, and do keep in touch.")[0]
+    drug = extract_facts("Ibuprofen might help with this.")[0]
+    assert fact and may_clear(fact[0], ["new_recommendation"])
+    assert not may_clear(fact[0], ["new_recommendation", "false_reassurance"])
+    assert drug and not may_clear(drug[0], ["new_claim"])
+
+
+@pytest.mark.parametrize("added", [
+    "Nine times out of ten this is completely innocent.",
+    "You'll be feeling like yourself again very soon.",
+    "I'm confident you'll be back to normal in no time.",
+    "Honestly, I wouldn't give it a second thought.",
+])
+def test_reassurance_in_unlisted_words_needs_review(added):
+    needs, flags, why = review(f"{DRAFT} {added}")
+    assert needs and {"false_reassurance", "new_claim"} & set(flags), (flags, why)
+
+
+def test_reassurance_without_any_medical_word_is_named_reassurance():
+    """No rule and no entity sees "feeling like yourself again"; the reassurance head does."""
+    needs, flags, why = review(f"{DRAFT} You'll be feeling like yourself again very soon.")
+    assert needs and "false_reassurance" in flags, (flags, why)
+    assert reassures(["You'll be feeling like yourself again very soon.", "We will check a urine culture."]) == [True, False]
+
+
+def test_validation_wishes_and_apologies_are_not_reassurance():
+    for added in ("It's okay to feel overwhelmed by all of this.", "I hope you're doing okay given everything.",
+                  "Uncertainty like this can be really draining.", "I'm sorry this has been so exhausting."):
+        assert speaks_to_feelings(added), added
+        needs, flags, why = review(f"{added} {DRAFT}")
+        assert "false_reassurance" not in flags, (added, flags, why)
+    assert not speaks_to_feelings("You'll be back to normal in no time.")
+
+
+def test_a_reassuring_original_lets_the_edit_reassure_in_its_own_words():
+    original = "This is a harmless skin tag and nothing to worry about. No treatment is needed."
+    edited = f"{original} It's really nothing to lose sleep over."
+    assert "false_reassurance" not in check_facts(original, edited).flags
+
+
+# --- values written in words -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("original,edited", [
+    ("The pain in your upper abdomen may be gastritis.", "The pain in your lower abdomen may be gastritis."),
+    ("There is swelling in your left knee.", "There is swelling in your right knee."),
+    ("The scan shows two small lesions in the liver.", "The scan shows three small lesions in the liver."),
+    ("Take the antibiotic for fourteen days.", "Take the antibiotic for four days."),
+    ("Take the antibiotic for a fortnight.", "Take the antibiotic for a week."),
+    ("Your thyroid is underactive.", "Your thyroid is overactive."),
+    ("This looks like an acute infection.", "This looks like a chronic infection."),
+    ("Your white cell count is increased.", "Your white cell count is decreased."),
+])
+def test_a_value_changed_in_words_is_caught(original, edited):
+    rep = check_facts(original, edited)
+    assert rep.needs_review, (original, edited, rep.flags)
+
+
+@pytest.mark.parametrize("text,kind,key", [
+    ("Take it for fourteen days.", "duration", None),
+    ("Take it for a fortnight.", "duration", None),
+    ("There is pain on the left side.", "side", None),
+    ("We found three polyps.", "number", None),
+])
+def test_values_in_words_are_entities(text, kind, key):
+    kinds = {e.kind for e in extract_entities(text)}
+    assert kind in kinds, (text, kinds)
+
+
+def test_fourteen_is_not_four_and_a_fortnight_is_two_weeks():
+    assert not check_facts("Take it for fourteen days.", "Take it for 14 days.").needs_review
+    assert not check_facts("Take it for a fortnight.", "Take it for two weeks.").needs_review
+    assert check_facts("Take it for fourteen days.", "Take it for 4 days.").needs_review
