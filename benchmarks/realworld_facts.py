@@ -116,8 +116,19 @@ GATE_SENTENCES = perturb.realworld.ROOT / "tests" / "data" / "gate_sentences.jso
 # 120 clean sentences (openers, closers, templates about the patient's symptom) and 30 that wrap a claim, advice or
 # false reassurance in empathic words (must be flagged).
 HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_heldout.json"
-CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing", "heldout_framing")
-TYPES = perturb.TYPES + ("gate_framing", "heldout_framing", "heldout_wrapped_claim")
+# Two more sets by separate writers who never saw the checker (2026-11-23), in one format: pools of framing to open,
+# close, reflect the patient's complaint ({symptom}) or connect two sentences; framings that wrap a claim; false
+# reassurance; and value edits of single replies ("two weeks" -> "two months", "upper" -> "lower"). The dev set
+# (framing_dev2.json, dev replies) may be read and tuned on; half of its clean pools (by hash) trains the claim model
+# (benchmarks/build_claim_model.py), so only the other half is measured here. The blind set (heldout_1123.json, blind
+# replies) is only run.
+WRITTEN = {"dev": perturb.realworld.ROOT / "benchmarks" / "data" / "framing_dev2.json",
+           "blind": perturb.realworld.ROOT / "benchmarks" / "data" / "heldout_1123.json"}
+WRITTEN_TYPES = ("written_framing", "written_wrapped_claim", "written_reassurance", "written_value")
+CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing", "heldout_framing", "written_framing")
+TYPES = perturb.TYPES + ("gate_framing", "heldout_framing", "heldout_wrapped_claim") + WRITTEN_TYPES
+EXPECTED_FLAG.update({"written_reassurance": "false_reassurance", "written_value": "changed_value",
+                      "written_wrapped_claim": "new_claim"})
 
 
 def _hash(text: str) -> int:
@@ -160,6 +171,48 @@ def heldout_framing_pairs(replies: list) -> list[dict]:
         kind = "heldout_wrapped_claim" if sub == "wrapped" else "heldout_framing"
         out.append({"id": f"{r.id}:heldout:{i}", "type": kind, "subtype": sub, "expect": "error" if sub == "wrapped" else "clean",
                     "original": r.reply, "edited": edited, "patient": r.patient, "note": t})
+    return out
+
+
+def written_pairs(split: str, replies: list) -> list[dict]:
+    """The pools of WRITTEN[split] around replies of the same split (one sentence per reply, in turn), and its value
+    edits of named replies."""
+    path = WRITTEN[split]
+    if not path.is_file():
+        return []
+    pool = json.loads(path.read_text(encoding="utf-8"))
+    rows = sorted((r for r in replies if r.split == split and perturb.usable(r)), key=lambda r: _hash(r.id))
+    with_symptom = [r for r in rows if perturb.patient_symptom(r.patient)]
+    by_id = {r.id: r for r in replies}
+    kinds = {"generic_open": "written_framing", "generic_close": "written_framing", "concern": "written_framing",
+             "middle": "written_framing", "not_clean": "written_wrapped_claim", "false_reassurance": "written_reassurance"}
+    out = []
+    items = [(key, t) for key in kinds for t in pool.get(key, [])
+             if not (split == "dev" and kinds[key] == "written_framing" and _hash(t) % 2 == 0)]  # trained on
+    for i, (key, t) in enumerate(items):
+        among = with_symptom if key == "concern" else rows
+        r = among[i % len(among)]
+        if key == "concern":
+            sym = perturb.patient_symptom(r.patient)
+            t = t.format(symptom=sym, Symptom=sym[:1].upper() + sym[1:])
+        if key == "middle":
+            first = perturb.sentences(r.reply)[0][1]
+            edited = f"{r.reply[:first].rstrip()} {t} {r.reply[first:].lstrip()}"
+        elif key == "generic_close" or (key not in ("generic_open", "concern") and i % 2):
+            edited = f"{r.reply} {t}"
+        else:
+            edited = f"{t} {r.reply}"
+        kind = kinds[key]
+        out.append({"id": f"{r.id}:written:{i}", "type": kind, "subtype": key, "patient": r.patient,
+                    "expect": "clean" if kind == "written_framing" else "error", "original": r.reply, "edited": edited,
+                    "note": t})
+    for j, v in enumerate(pool.get("value_edits", [])):
+        r = by_id.get(v["id"])
+        if r is None or r.reply.count(v["from"]) != 1:
+            continue
+        out.append({"id": f"{r.id}:written_value:{j}", "type": "written_value", "subtype": v.get("kind", ""),
+                    "patient": r.patient, "expect": "error", "original": r.reply,
+                    "edited": r.reply.replace(v["from"], v["to"]), "note": f"{v['from']} -> {v['to']}"})
     return out
 
 
@@ -223,7 +276,7 @@ def main() -> None:
     results = {"checker": "empathy.facts.check_facts (rules mode)", "patient_message": not args.no_patient, "splits": {}}
     for s in splits:
         per_pair = [] if s == "dev" else None  # blind: numbers only
-        pairs = with_patients(perturb.load_pairs(s), patients) + gate_framing_pairs(s, blind_ids)
+        pairs = with_patients(perturb.load_pairs(s), patients) + gate_framing_pairs(s, blind_ids) + written_pairs(s, replies)
         if s == "blind":
             pairs += heldout_framing_pairs(replies)
         if args.no_patient:
