@@ -153,6 +153,16 @@ def gate_framing_pairs(split: str, blind_ids: set[str]) -> list[dict]:
     return out
 
 
+def _reply_for(i: int, key: str, template: str, rows: list, with_symptom: list):
+    """The i-th reply in turn, and the template with the patient's symptom filled in for a concern template."""
+    among = with_symptom if key == "concern" else rows
+    r = among[i % len(among)]
+    if key == "concern":
+        sym = perturb.patient_symptom(r.patient)
+        template = template.format(symptom=sym, Symptom=sym[:1].upper() + sym[1:])
+    return r, template
+
+
 def heldout_framing_pairs(replies: list) -> list[dict]:
     """The held-out framing set around blind replies (one sentence per reply, in turn)."""
     pool = json.loads(HELDOUT_FRAMING.read_text(encoding="utf-8"))
@@ -162,11 +172,7 @@ def heldout_framing_pairs(replies: list) -> list[dict]:
     items = [("open", t) for t in pool["generic_open"]] + [("close", t) for t in pool["generic_close"]] + \
             [("concern", t) for t in pool["concern"]] + [("wrapped", t) for t in pool["not_clean"]]
     for i, (sub, t) in enumerate(items):
-        among = with_symptom if sub == "concern" else rows
-        r = among[i % len(among)]
-        if sub == "concern":
-            sym = perturb.patient_symptom(r.patient)
-            t = t.format(symptom=sym, Symptom=sym[:1].upper() + sym[1:])
+        r, t = _reply_for(i, sub, t, rows, with_symptom)
         edited = f"{r.reply} {t}" if sub == "close" or (sub == "wrapped" and i % 2) else f"{t} {r.reply}"
         kind = "heldout_wrapped_claim" if sub == "wrapped" else "heldout_framing"
         out.append({"id": f"{r.id}:heldout:{i}", "type": kind, "subtype": sub, "expect": "error" if sub == "wrapped" else "clean",
@@ -190,11 +196,7 @@ def written_pairs(split: str, replies: list) -> list[dict]:
     items = [(key, t) for key in kinds for t in pool.get(key, [])
              if not (split == "dev" and kinds[key] == "written_framing" and _hash(t) % 2 == 0)]  # trained on
     for i, (key, t) in enumerate(items):
-        among = with_symptom if key == "concern" else rows
-        r = among[i % len(among)]
-        if key == "concern":
-            sym = perturb.patient_symptom(r.patient)
-            t = t.format(symptom=sym, Symptom=sym[:1].upper() + sym[1:])
+        r, t = _reply_for(i, key, t, rows, with_symptom)
         if key == "middle":
             first = perturb.sentences(r.reply)[0][1]
             edited = f"{r.reply[:first].rstrip()} {t} {r.reply[first:].lstrip()}"
