@@ -51,11 +51,11 @@ class ClaimModel:
 
     def probability(self, texts: list[str]) -> np.ndarray:
         """Probability that each text states something clinical."""
-        return 1.0 / (1.0 + np.exp(-(embed(texts) @ self.coef + self.intercept)))
+        return _logistic(embed(texts), self.coef, self.intercept)
 
     def reassurance(self, texts: list[str]) -> np.ndarray:
         """Probability that each text reassures ("You'll be feeling like yourself again very soon")."""
-        return 1.0 / (1.0 + np.exp(-(embed(texts) @ self.reassure_coef + self.reassure_intercept)))
+        return _logistic(embed(texts), self.reassure_coef, self.reassure_intercept)
 
     def save(self, path: Path = DATA) -> None:
         np.savez_compressed(path, coef=self.coef.astype(np.float32), intercept=self.intercept, threshold=self.threshold,
@@ -67,6 +67,10 @@ class ClaimModel:
         z = np.load(path)
         return cls(z["coef"], float(z["intercept"]), float(z["threshold"]), z["reassure_coef"],
                    float(z["reassure_intercept"]), float(z["reassure_threshold"]))
+
+
+def _logistic(x: np.ndarray, coef: np.ndarray, intercept: float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +94,7 @@ def reads_as_framing(texts: list[str]) -> list[bool]:
     model = claim_model()
     if model is None or not texts:
         return [False] * len(texts)
-    return [bool(p < model.threshold) for p in model.probability(texts)]
+    return (model.probability(texts) < model.threshold).tolist()
 
 
 def reassures(texts: list[str]) -> list[bool]:
@@ -98,4 +102,4 @@ def reassures(texts: list[str]) -> list[bool]:
     model = claim_model()
     if model is None or not texts:
         return [False] * len(texts)
-    return [bool(p >= model.reassure_threshold) for p in model.reassurance(texts)]
+    return (model.reassurance(texts) >= model.reassure_threshold).tolist()

@@ -99,7 +99,7 @@ INSTRUCTIONS = [
     ("rest", r"keep (?:\w+ ){1,2}(?:raised|elevated|up)|rais(?:e|ing) your (?:leg|legs|feet|foot|arm|head)|(?<!the )rest(?:ing)?(?! assured| of)|get (?:some|plenty of|enough) (?:rest|sleep)|elevat(?:e|ing)|ice (?:it|the|your)|apply (?:ice|heat)|warm compress|cold compress|sleep (?:more|well)"),
     ("hydrate", r"drink (?:plenty|lots|more|at least|\d|water|fluids)|stay hydrated|hydrat(?:e|ion)|fluids"),
     ("exercise", r"exercis(?:e|ing)|go for (?:a )?walks?|walk(?:ing)? (?:\d|every|daily|for)|stretch(?:ing|es)?(?= (?:your|the|it|them|gently|daily|regularly|every|each|before|after|exercises?)\b)|stretching|stretches|physical activity|stay active|be active"),
-    ("diet", r"eat(?:ing)? (?:more|less|a|plenty|smaller|healthy|fiber|bland)|diet|cut out|low-salt|low salt|high-fiber|high fiber|reduce (?:your )?salt"),
+    ("diet", r"eat(?:ing)? (?:more|less|a|plenty|smaller|healthy|fiber|bland)|diet|low-salt|low salt|high-fiber|high fiber|reduce (?:your )?salt"),
     ("lifestyle", r"quit smoking|stop smoking|lose weight|weight loss|los(?:e|ing) (?:\w+ )?(?:pounds|weight)|(?:cut back on|limit) alcohol"),
     ("plan", r"(?:provide|offer|discuss|consider|explore|add|start|try|look at|go over) (?:some |any )?(?:additional|further|other|more|new|alternative|different) (?:treatments?|options|therapy|therapies|medications?|medicines?|tests?|testing|steps)|treatment options|treatment plan|next steps"),
     ("refer", r"refer(?:ral|ring|red)?|see (?:a|an|the) (?=\w*(?:ist|specialist|surgeon|therapist|clinic))|consult(?:ation)?|second opinion"),

@@ -74,7 +74,6 @@ def reflects_patient(fact: Fact, sentence: str, patient: PatientMessage, origina
     return novel - _LAY_STEMS <= patient.words and _lay(fact.text) <= patient.words | original_words
 
 
-
 def names_only_known(fact: Fact, patient: PatientMessage, original: list[Fact]) -> bool:
     """Every entity of ``fact`` is of a kind a reflection may carry and named by the patient or the original."""
     original_keys = {_key(k) for f in original for k in f.keys()}

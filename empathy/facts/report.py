@@ -72,9 +72,9 @@ def check_facts(original: str, edited: str, *, patient: str | None = None, mode:
     kept, missing, changed = _recall_side(orig_facts, edit_facts, edited, sim, original)
     supported, unsupported = _precision_side(orig_facts, edit_facts, original, sim)
     restated = [m for m in supported if m.fact.entities]  # what the original states: not added reassurance
-    if patient and patient.strip():
-        supported, unsupported = _reflections(orig_facts, edited, patient, supported, unsupported)
     message = read_patient(patient) if patient and patient.strip() else None
+    if message:
+        supported, unsupported = _reflections(orig_facts, edited, message, supported, unsupported)
     supported, unsupported = _framing(edited, supported, unsupported, orig_facts, message)
     supported, unsupported = _reassurance(original, edited, supported, unsupported, restated)
     if mode == "llm":
@@ -100,9 +100,8 @@ def check_facts(original: str, edited: str, *, patient: str | None = None, mode:
 _REFLECTION_FLAGS = {"new_claim", "new_test", "changed_value"}
 
 
-def _reflections(orig_facts, edited, patient, supported, unsupported):
+def _reflections(orig_facts, edited, message, supported, unsupported):
     """Unsupported facts that only acknowledge what the patient wrote become supported."""
-    message = read_patient(patient)
     sentences = split_sentences(edited)
     still = []
     for m in unsupported:
