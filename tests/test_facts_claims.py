@@ -64,6 +64,31 @@ def test_the_patients_words_are_masked_before_the_model_reads_them():
     assert check_facts(original, edited).needs_review  # without the message the symptom is new
 
 
+@pytest.mark.parametrize("added", [
+    "Don't ever feel like you're bothering us.",
+    "No wonder you're fed up with all of this.",
+    "No one enjoys dealing with something like this.",
+    "Do write again if anything I've said doesn't make sense.",
+    "You're not alone in this.",
+    "Take your time reading through this.",
+])
+def test_a_not_that_governs_a_feeling_or_an_invitation_is_framing(added):
+    """Found on dev framing (framing_dev2.json): these were negated facts or advice, out of the model's reach."""
+    needs, flags, why = review(f"{DRAFT} {added}")
+    assert not needs, (flags, why)
+
+
+@pytest.mark.parametrize("added", [
+    "You can't pass this on to your children.",
+    "It won't come back once it has cleared.",
+    "Don't ever drink alcohol with this.",
+    "If the burning doesn't settle, you will need a scan.",
+])
+def test_a_not_about_the_illness_stays_a_claim(added):
+    needs, flags, why = review(f"{DRAFT} {added}")
+    assert needs, (flags, why)
+
+
 @pytest.mark.parametrize("added,flag", [
     ("Stress can make this worse.", "new_claim"),
     ("It tends to run in families.", "new_claim"),

@@ -202,10 +202,11 @@ record cover clean dry soak gargle rinse massage stretch exercise visit contact 
 """.split())
 # "Let me walk you through ...", "let's go over ...": the physician's offer to explain, not advice.
 _TALK_OFFER = re.compile(r"\s+(?:me|us)\s+(?!know\b)|'s\s+(?:go over|talk|look at what|walk through|start with what)", re.I)
+_PACING = re.compile(r"\s+(?:your time|all the time you need|as long as you need|with me)\b", re.I)
 _COGNITION_IMPERATIVE = frozenset("know remember understand realize note".split())
 _OFFER = re.compile(
     r"\b(?:feel free|(?:do not|don't) hesitate|let (?:me|us) know|reach out|get (?:back )?in touch|"
-    r"(?:contact|message|call|ask|asking|write to|tell|email) (?:me|us|our (?:office|team))|write back|"
+    r"(?:contact|message|call|ask|asking|write to|tell|email) (?:me|us|our (?:office|team))|write (?:back|again)|send (?:another|a(?: quick)?|us a|me a) (?:message|note|line)|"
     r"here (?:for|to (?:help|support|answer|listen)|whenever|any ?time|if (?:you|anything))|keep (?:me|us) (?:posted|updated|informed|in the loop)|(?:send|drop) (?:me|us) a (?:message|note|line)|"
     r"any (?:other |more |further )?questions?|ask (?:me )?anything)\b", re.I)
 _GENERIC_OBJECT = re.compile(r"\b(?:questions?|concerns?|anything|how you(?:'re| are) (?:feeling|doing|getting on)|any ?time|whenever|worries|need (?:anything|help|to talk|support)|"
@@ -332,12 +333,14 @@ def imperative(text: str) -> str | None:
     if verb in ("don't", "never", "do", "always"):
         if re.match(r"\s+(?:not\s+)?(?:you|we|i|they|it|this|these|that)\b", rest, re.I):
             return None  # a question: "Do you have ...?"
-        inner = re.match(r"\s+(?:not\s+)?([a-z']+)", rest, re.I)
+        inner = re.match(r"\s+(?:not\s+)?(?:ever\s+)?([a-z']+)", rest, re.I)
         if inner and inner.group(1).lower() in ("worry", "feel", "be", "hesitate"):
             return None  # "Don't worry" is reassurance (text.REASSURANCE), "never feel ..." framing
         return "advice"
     if verb not in IMPERATIVE_VERBS:
         return None
+    if verb in ("take", "bear") and _PACING.match(rest):
+        return None  # "Take your time reading this", "Bear with me": pacing, not advice
     if verb == "let" and _TALK_OFFER.match(rest):
         return "offer"
     if verb in _COGNITION_IMPERATIVE:

@@ -373,7 +373,17 @@ def _med_actions_need_object(ents: list[Entity], text: str) -> list[Entity]:
     return [e for e in ents if not (e.kind == "instruction" and e.key in ("take", "start", "continue"))]
 
 
-_NOT_A_NEGATION = re.compile(r"\b(?:do not|don't|never|please don't) hesitate\b", re.I)  # an invitation, not a "not"
+# A "not" that governs a feeling or an invitation, not a clinical fact: "do not hesitate", "no wonder you're tired",
+# "nobody enjoys this", "never feel you're a bother", "you're not alone", "if anything doesn't make sense".
+_NOT_A_NEGATION = re.compile(
+    r"\b(?:do not|don't|never|please don't) (?:ever )?hesitate\b|\bno wonder\b"
+    r"|\b(?:no one|no-one|nobody) (?:enjoys|likes|wants|expects|should have to|deserves)\b"
+    r"|\b(?:do not|don't|never)(?: ever)? feel (?:like|that|as though|as if|you|bad|guilty|silly|embarrassed|ashamed|"
+    r"rushed|awkward|alone)\b|\b(?:not|never) (?:alone|on your own|a (?:nuisance|bother|burden))\b"
+    r"|\bno (?:question|concern|worry) is too (?:small|silly|trivial|minor)\b"
+    r"|\b(?:not|never) (?:easy|fun|pleasant|nice)\b"
+    r"|\bif (?:anything|something|any of (?:this|that|it)|any part of (?:this|that|it))\b[^.,;]{0,30}?"
+    r"\b(?:doesn't|does not|isn't|is not|is n't)\b (?:\w+ )?(?:make sense|clear)\b", re.I)
 
 
 def _polarity(ents: list[Entity], text: str, offset: int) -> tuple[list[Entity], bool, bool, int]:

@@ -114,7 +114,7 @@ CONFLICTS = [("stop", "continue"), ("stop", "take"), ("stop", "start"), ("stop",
               ("avoid", "take"), ("avoid", "continue")]
 # Advice the instruction groups do not name: an imperative opening or a recommending phrase.
 ADVICE = re.compile(
-    r"(?:^|^\s*(?:if|when|whenever|should|once|until|before|after)\b[^,]*,)\s*(?:please\s+|also\s+|and\s+)*(?:(?:do not|don't|never)(?! (?:feel|hesitate|worry|be (?:afraid|embarrassed|shy)))|always|make sure|be sure|remember to|try to|wash|wear|keep|stay|get|use|put|bring|offer|give|"
+    r"(?:^|^\s*(?:if|when|whenever|should|once|until|before|after)\b[^,]*,)\s*(?:please\s+|also\s+|and\s+)*(?:(?:do not|don't|never)(?! (?:ever )?(?:feel|hesitate|worry|be (?:afraid|embarrassed|shy)))|always|make sure|be sure|remember to|try to|wash|wear|keep|stay|get|use|put|bring|offer|give|"
     r"switch|cut|limit|skip|sit|stand|lie|try|sleep|wait|stop|avoid|eat|drink|check|offer|bring|call|come|go|see)\b"
     r"|\b(?:you should|you must|you need to|you'll need to|it(?:'s| is) (?:important|best|a good idea|essential|vital) (?:not )?to|i (?:would )?(?:recommend|suggest|advise)|"
     r"would help|(?:it )?(?:may|might|can|could) help|(?:it would be|would be) (?:good|wise|helpful|best)|consider)\b", re.I)
