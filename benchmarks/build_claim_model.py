@@ -8,7 +8,8 @@ Training sentences, none from a blind set and none written by the checker's auth
   reassurance, questions or professional help left out), the gate's ``stock_line`` labels (same two thirds), the
   sentences of the ChatDoctor dev replies that carry no fact ("I understand your concern"), the product's framing
   bank and filled templates, and the first half (by hash) of the dev framing pools of benchmarks/data/framing_dev2.json
-  (its other half and its wrapped claims stay out: they measure).
+  (its other half and its wrapped claims stay out: they measure), and the framing pools of
+  benchmarks/data/framing_train3.json (written for training only).
 
 A second head reads reassurance (reassurance_rows); its threshold lets 1 % of the other rows through.
 
@@ -47,6 +48,7 @@ ROOT = realworld.ROOT
 GATE = ROOT / "tests" / "data" / "gate_sentences.jsonl"
 EPITOME = [Path("/work/shared/data/epitome") / f"{name}.csv" for name in ("emotional-reactions", "interpretations")]
 DEV_FRAMING = ROOT / "benchmarks" / "data" / "framing_dev2.json"
+TRAIN = ROOT / "benchmarks" / "data" / "framing_train3.json"  # written for training only, by a helper session
 RECALL = 0.98
 # EPITOME spans that advise, reassure, ask or talk about professional help are not framing a clinician could add.
 _NOT_FRAMING = re.compile(r"\b(?:should|try|better|need to|have to|must|go to|see a|talk to|get help|fuck|shit|"
@@ -111,6 +113,31 @@ def dev_framing_half() -> list[tuple[str, int, str]]:
         for t in pools.get(key, []):
             if _hash(t) % 2 == 0:
                 out.append((t.format(symptom="the headaches", Symptom="The headaches"), 0, "dev2_" + key))
+                if key == "concern":
+                    out.append((t.format(symptom="this", Symptom="This"), 0, "dev2_concern_masked"))
+    return out
+
+
+_SYMPTOMS = ("the headaches", "chest pain", "the rash", "back pain", "the dizziness", "a cough that won't shift",
+             "the swelling", "stomach cramps", "the tiredness", "pain in your knee")
+
+
+def written_for_training() -> list[tuple[str, int, str]]:
+    """framing_train3.json, written for training only by a helper session from a brief: clinician-style framing (0),
+    each concern template twice, with a symptom and with "this" (what the checker reads once the patient's words are
+    masked). Its warm clinical statements are left out: at 98 % recall of them the threshold fell so low that
+    framing the model had never seen was read as clinical twice as often (dev2 held-out half), for 0.84 -> 0.97 of
+    wrapped claims that the rules mostly catch anyway."""
+    if not TRAIN.is_file():
+        return []
+    pools = json.loads(TRAIN.read_text(encoding="utf-8"))
+    out = []
+    for key in ("open", "close", "concern", "middle", "feeling_not_reassure"):
+        for i, t in enumerate(pools.get(key, [])):
+            sym = _SYMPTOMS[i % len(_SYMPTOMS)]
+            out.append((t.format(symptom=sym, Symptom=sym[:1].upper() + sym[1:]), 0, "train3_" + key))
+            if key == "concern":
+                out.append((t.format(symptom="this", Symptom="This"), 0, "train3_concern_masked"))
     return out
 
 
@@ -125,6 +152,8 @@ def reassurance_rows(rows: list[tuple[str, int, str]]) -> list[tuple[str, int, s
     if DEV_FRAMING.is_file():
         pools = json.loads(DEV_FRAMING.read_text(encoding="utf-8"))
         yes += [(t, "dev2") for t in pools.get("false_reassurance", []) if _hash(t) % 2 == 0]
+    if TRAIN.is_file():
+        yes += [(t, "train3") for t in json.loads(TRAIN.read_text(encoding="utf-8")).get("reassure", [])]
     positive = {t for t, _ in yes}
     return [(t, 1, "reassure_" + s) for t, s in yes] + [(t, 0, s) for t, _, s in rows if t not in positive
                                                          and not REASSURANCE.search(t)]
@@ -133,7 +162,7 @@ def reassurance_rows(rows: list[tuple[str, int, str]]) -> list[tuple[str, int, s
 def training_rows() -> list[tuple[str, int, str]]:
     replies = realworld.load(None)
     blind = {r.id for r in replies if r.split == "blind"}
-    rows = gate(blind) + chatdoctor(replies) + epitome() + product_framing() + dev_framing_half()
+    rows = gate(blind) + chatdoctor(replies) + epitome() + product_framing() + dev_framing_half() + written_for_training()
     return list({t: (t, y, s) for t, y, s in rows if t}.values())  # one row per text
 
 
@@ -170,13 +199,13 @@ def main() -> None:
                                                                      if src == s])), 3) for s in sources},
               "n": {s: sum(src == s for _, _, src in rows) for s in sources}}
     print(json.dumps(report, indent=1))
-    # reassurance head: threshold at the 99th percentile of cross-validated non-reassuring rows (1 % false alarms)
+    # reassurance head: threshold at the 98th percentile of cross-validated non-reassuring rows (2 % false alarms)
     r_rows = reassurance_rows(rows)
     rx = embed([t for t, _, _ in r_rows])
     ry = np.array([label for _, label, _ in r_rows])
     r_fit = LogisticRegression(C=args.c, max_iter=5000, class_weight="balanced")
     rp = cross_val_predict(r_fit, rx, ry, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba")[:, 1]
-    r_threshold = float(np.quantile(rp[ry == 0], 0.99))
+    r_threshold = float(np.quantile(rp[ry == 0], 0.98))
     report["reassurance"] = {"rows": len(r_rows), "reassuring": int(ry.sum()), "cv_auc": round(float(roc_auc_score(ry, rp)), 4),
                              "threshold": round(r_threshold, 4),
                              "cv_recall": round(float(np.mean(rp[ry == 1] >= r_threshold)), 3)}

@@ -111,7 +111,7 @@ _REASSURANCE_PATTERNS = [
     # "nothing to worry about", "no need to be concerned", "don't worry" (but not "don't worry about calling me")
     r"nothing (?:at all )?to (?:worry|be (?:worried|concerned|scared|afraid)) about",
     r"no (?:need|reason) (?:at all )?to (?:worry|be (?:worried|concerned|alarmed|scared|afraid))",
-    r"(?:please )?(?:do not|don't|try not to|stop|no need to) (?:you )?(?:worry|be (?:worried|alarmed|scared|afraid))"
+    r"(?:please )?(?:do not|don't|try not to|stop|no need to) (?:you )?(?:worry|fret|panic|lose sleep|be (?:worried|alarmed|scared|afraid))"
     r"(?! about (?:calling|asking|bothering|reaching|contacting|messaging|writing|sending))",
     r"not to worry|no (?:reason|cause) (?:to worry|for (?:concern|worry|alarm))|nothing to fear",
     # flat certainty about the outcome
@@ -122,7 +122,7 @@ _REASSURANCE_PATTERNS = [
     r"you(?:'ll| will| are going to) be (?:completely |totally |perfectly |just )?(?:fine|okay|ok|alright|all right)",
     r"(?:completely|totally|perfectly|entirely|absolutely|100 ?%) (?:normal|harmless|safe|fine|healthy|benign|curable|"
     r"okay|ok|cured)(?!\s+(?:to|that|if|for you to)\b)",
-    r"rest assured|trust me|i can (?:assure|promise|guarantee) you|guarantee(?!\s+(?:to|that (?:i|we)(?:'ll| will)))",
+    r"rest assured|trust me|believe me|i can (?:assure|promise|guarantee) you|guarantee(?!\s+(?:to|that (?:i|we)(?:'ll| will)))",
     r"i (?:promise|guarantee)(?! (?:to|(?:that )?(?:i|we)(?:'ll| will)) (?:call|get back|follow|check|look|review|"
     r"message|reach|be there|update|do (?:everything|all|my best|whatever)|help|support|listen|keep you))",
     r"(?:i'?m|i am) (?:sure|certain|confident|positive) (?:that )?(?:it(?:'s| is)|this is|there(?:'s| is))[^.?!]*"
@@ -133,6 +133,9 @@ _REASSURANCE_PATTERNS = [
     # dismissing the problem
     r"(?:it(?:'s| is)|this is) (?:probably |likely )?(?:just )?nothing\b(?! (?:to )?(?:be (?:embarrassed|ashamed)|apologi[sz]e|feel (?:embarrassed|ashamed|guilty|bad about)))",
     r"(?:it(?:'s| is)|this is) (?:very |extremely )?common and (?:harmless|nothing)",
+    r"(?:it(?:'s| is)|this is|they(?:'re| are)) (?:(?:almost )?(?:certainly|always|completely|entirely|totally|perfectly|quite) )?"
+    r"(?:harmless|innocent|innocuous)|(?:far|much|a lot) less (?:serious|worrying|dangerous) than",
+    r"(?:wouldn't|would not|shouldn't) give (?:it|this) (?:a )?(?:second )?thought",
     r"(?:will|is going to) (?:go away|clear up|resolve) on its own",
     r"(?:will|should) (?:sort itself out|pass|settle down|settle) (?:on its own|by itself)",
     r"you have nothing to(?! (?:be (?:embarrassed|ashamed)|apologi[sz]e|feel (?:embarrassed|ashamed|guilty|bad about)))|there(?: is|'s) nothing wrong|no problem at all|nothing (?:bad|serious|wrong) (?:is going to|"

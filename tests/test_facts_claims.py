@@ -121,6 +121,24 @@ def test_reassurance_in_unlisted_words_needs_review(added):
     assert needs and {"false_reassurance", "new_claim"} & set(flags), (flags, why)
 
 
+@pytest.mark.parametrize("added", [
+    "No need to fret; it's harmless.",
+    "Believe me, this is far less serious than it feels.",
+    "Try not to lose sleep over it.",
+])
+def test_reassurance_the_rules_know_needs_review(added):
+    """Found on dev (framing_dev2.json): the reassurance head, retrained with more feeling sentences, let these by."""
+    needs, flags, why = review(f"{DRAFT} {added}")
+    assert needs and "false_reassurance" in flags, (flags, why)
+
+
+def test_a_reworded_statement_of_the_original_is_not_added_reassurance():
+    original = "The biopsy showed a benign mole. No further treatment is needed. Please have a skin check once a year."
+    edited = ("Your biopsy result shows the mole is benign. You won't need any further treatment. I'd like you to "
+              "come in for a skin check once a year.")
+    assert not check_facts(original, edited).needs_review
+
+
 def test_reassurance_without_any_medical_word_is_named_reassurance():
     """No rule and no entity sees "feeling like yourself again"; the reassurance head does."""
     needs, flags, why = review(f"{DRAFT} You'll be feeling like yourself again very soon.")

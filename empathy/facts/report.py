@@ -71,7 +71,9 @@ def check_facts(original: str, edited: str, *, patient: str | None = None, mode:
     sim = _Similarity([f.text for f in orig_facts + edit_facts])
     kept, missing, changed = _recall_side(orig_facts, edit_facts, edited, sim, original)
     supported, unsupported = _precision_side(orig_facts, edit_facts, original, sim)
-    restated = [m for m in supported if m.fact.entities]  # what the original states: not added reassurance
+    # what the original states, reworded, is not reassurance the edit added ("No further treatment is needed" ->
+    # "You won't need any further treatment"): statements supported with an entity, and those that keep a fact
+    restated = [m.fact for m in supported if m.fact.entities] + [m.counterpart for m in kept if m.counterpart]
     message = read_patient(patient) if patient and patient.strip() else None
     if message:
         supported, unsupported = _reflections(orig_facts, edited, message, supported, unsupported)
@@ -148,7 +150,7 @@ def _reassurance(original, edited, supported, unsupported, restated):
     base = _norm(original)
     added = [(s, e) for s, e in split_sentences(edited)
              if _norm(edited[s:e]) not in base and not HEDGE.search(edited[s:e]) and not speaks_to_feelings(edited[s:e])
-             and not any(s <= m.fact.start < e for m in restated)]
+             and not any(s <= f.start < e for f in restated)]
     if not added:
         return supported, unsupported
     texts = [edited[s:e] for s, e in added] + [original[s:e] for s, e in split_sentences(original)]
