@@ -89,6 +89,27 @@ def test_a_not_about_the_illness_stays_a_claim(added):
     assert needs, (flags, why)
 
 
+@pytest.mark.parametrize("text", [
+    "Your message made it clear how much this is affecting you.",
+    "Trying to carry on as normal with all this must be hard.",
+    "A second flare in one week would wear anyone down.",
+    "You must be going through so much right now.",
+])
+def test_everyday_phrases_are_not_values_or_advice(text):
+    """"made it clear" and "as normal" are not the finding "normal", "a second flare" is no duration and "you must be
+    going through" no instruction (dev framing and the gate's labelled sentences)."""
+    facts, _ = extract_facts(text)
+    ents = [(e.kind, e.key) for f in facts for e in f.entities]
+    assert not [k for k in ents if k[0] in ("finding", "duration") and k[1] in ("normal", "1 second")], ents
+    assert not any(f.advice for f in facts)
+
+
+def test_findings_and_instructions_in_clinical_phrases_stay():
+    assert ("finding", "normal") in [(e.kind, e.key) for e in extract_entities("Your chest X-ray was clear.")]
+    assert ("duration", "30 second") in [(e.kind, e.key) for e in extract_entities("Hold it for 30 seconds.")]
+    assert extract_facts("You must be seen by a doctor today.")[0][0].advice
+
+
 @pytest.mark.parametrize("added,flag", [
     ("Stress can make this worse.", "new_claim"),
     ("It tends to run in families.", "new_claim"),

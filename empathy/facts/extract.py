@@ -136,8 +136,8 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
             kind, unit_key = "duration", dur_unit(unit)
         if unit_key is None or (unit_key == "step" and not num[:1].isdigit()):
             continue  # "one step at a time" is no step count
-        if num in ("a", "an") and kind != "duration":
-            continue
+        if num in ("a", "an") and (kind != "duration" or unit_key == "second"):
+            continue  # "a second attack" is an ordinal, "wait a second" no duration
         value = norm_num(num)
         if unit_key == "fortnight":  # two weeks, so that "a fortnight" and "two weeks" agree
             value, unit_key = (fmt(2 * float(value)) if value.replace(".", "").isdigit() else value), "week"
@@ -201,8 +201,18 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
         if not matched:
             i += 1
     _add_terms(text, words, vocab.terms, add, out)
+    idioms = [(m.start() + offset, m.end() + offset) for m in _NOT_A_FINDING.finditer(text)]
+    out = [e for e in out if not (e.kind == "finding" and any(a <= e.start < b for a, b in idioms))]
     out.sort(key=lambda e: e.start)
     return out
+
+
+# Finding words in everyday phrases: "made it clear how much", "carry on as normal", "end on a positive note".
+_NOT_A_FINDING = re.compile(
+    r"\b(?:make|makes|made|making) (?:it|this|that|things) (?:very |really |quite )?clear\b"
+    r"|\b(?:is|it's|was|were|be) (?:very |really |quite |so )?clear (?:that|how|why|what|to me|from)\b"
+    r"|\bas normal\b|\b(?:stay|keep|be|remain|staying|keeping)(?: things)? positive\b"
+    r"|\bpositive (?:note|step|steps|attitude|outlook|thinking|side|change|changes)\b", re.I)
 
 
 _MED_CONTEXT = re.compile(r"\b(?:take|taking|start|starting|prescrib\w*|medications?|medicines?|drugs?|dose of|course of|"
