@@ -120,10 +120,11 @@ HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_held
 # close, reflect the patient's complaint ({symptom}) or connect two sentences; framings that wrap a claim; false
 # reassurance; and value edits of single replies ("two weeks" -> "two months", "upper" -> "lower"). The dev set
 # (framing_dev2.json, dev replies) may be read and tuned on; half of its clean pools (by hash) trains the claim model
-# (benchmarks/build_claim_model.py), so only the other half is measured here. The blind set (heldout_1123.json, blind
-# replies) is only run.
-WRITTEN = {"dev": perturb.realworld.ROOT / "benchmarks" / "data" / "framing_dev2.json",
-           "blind": perturb.realworld.ROOT / "benchmarks" / "data" / "heldout_1123.json"}
+# (benchmarks/build_claim_model.py), so only the other half is measured here. The blind sets (blind replies) are only
+# run: heldout_1123.json was written before the claim model was retrained on framing_train3.json, heldout_1124.json
+# after, by a writer who saw neither the checker nor the training sentences. Blind subtypes carry the set's name.
+DATA = perturb.realworld.ROOT / "benchmarks" / "data"
+WRITTEN = {"dev": [DATA / "framing_dev2.json"], "blind": [DATA / "heldout_1123.json", DATA / "heldout_1124.json"]}
 WRITTEN_TYPES = ("written_framing", "written_wrapped_claim", "written_reassurance", "written_value")
 CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing", "heldout_framing", "written_framing")
 TYPES = perturb.TYPES + ("gate_framing", "heldout_framing", "heldout_wrapped_claim") + WRITTEN_TYPES
@@ -181,15 +182,18 @@ def heldout_framing_pairs(replies: list) -> list[dict]:
 
 
 def written_pairs(split: str, replies: list) -> list[dict]:
-    """The pools of WRITTEN[split] around replies of the same split (one sentence per reply, in turn), and its value
-    edits of named replies."""
-    path = WRITTEN[split]
-    if not path.is_file():
-        return []
+    """The pools of every set of WRITTEN[split] around replies of the same split (one sentence per reply, in turn),
+    and their value edits of named replies."""
+    paths = [p for p in WRITTEN[split] if p.is_file()]
+    return [pair for path in paths for pair in _written_set(path, split, replies, len(paths) > 1)]
+
+
+def _written_set(path: Path, split: str, replies: list, named: bool) -> list[dict]:
     pool = json.loads(path.read_text(encoding="utf-8"))
     rows = sorted((r for r in replies if r.split == split and perturb.usable(r)), key=lambda r: _hash(r.id))
     with_symptom = [r for r in rows if perturb.patient_symptom(r.patient)]
     by_id = {r.id: r for r in replies}
+    tag = f"{path.stem}:" if named else ""
     kinds = {"generic_open": "written_framing", "generic_close": "written_framing", "concern": "written_framing",
              "middle": "written_framing", "not_clean": "written_wrapped_claim", "false_reassurance": "written_reassurance"}
     out = []
@@ -205,14 +209,14 @@ def written_pairs(split: str, replies: list) -> list[dict]:
         else:
             edited = f"{t} {r.reply}"
         kind = kinds[key]
-        out.append({"id": f"{r.id}:written:{i}", "type": kind, "subtype": key, "patient": r.patient,
+        out.append({"id": f"{r.id}:{tag}written:{i}", "type": kind, "subtype": tag + key, "patient": r.patient,
                     "expect": "clean" if kind == "written_framing" else "error", "original": r.reply, "edited": edited,
                     "note": t})
     for j, v in enumerate(pool.get("value_edits", [])):
         r = by_id.get(v["id"])
         if r is None or r.reply.count(v["from"]) != 1:
             continue
-        out.append({"id": f"{r.id}:written_value:{j}", "type": "written_value", "subtype": v.get("kind", ""),
+        out.append({"id": f"{r.id}:{tag}written_value:{j}", "type": "written_value", "subtype": tag + v.get("kind", ""),
                     "patient": r.patient, "expect": "error", "original": r.reply,
                     "edited": r.reply.replace(v["from"], v["to"]), "note": f"{v['from']} -> {v['to']}"})
     return out
