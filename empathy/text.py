@@ -135,7 +135,8 @@ _REASSURANCE_PATTERNS = [
     r"(?:it(?:'s| is)|this is) (?:very |extremely )?common and (?:harmless|nothing)",
     r"(?:it(?:'s| is)|this is|they(?:'re| are)) (?:(?:almost )?(?:certainly|always|completely|entirely|totally|perfectly|quite) )?"
     r"(?:harmless|innocent|innocuous)|(?:far|much|a lot) less (?:serious|worrying|dangerous) than",
-    r"(?:wouldn't|would not|shouldn't) give (?:it|this) (?:a )?(?:second )?thought",
+    r"(?:wouldn't|would not|shouldn't) give (?:it|this) (?:a )?(?:second )?thought|i (?:really |honestly )?(?:wouldn't|would not) "
+    r"(?:worry|be (?:worried|concerned))(?! about (?:calling|asking|bothering|reaching|contacting|messaging|writing|sending))",
     r"(?:will|is going to) (?:go away|clear up|resolve) on its own",
     r"(?:will|should) (?:sort itself out|pass|settle down|settle) (?:on its own|by itself)",
     r"you have nothing to(?! (?:be (?:embarrassed|ashamed)|apologi[sz]e|feel (?:embarrassed|ashamed|guilty|bad about)))|there(?: is|'s) nothing wrong|no problem at all|nothing (?:bad|serious|wrong) (?:is going to|"

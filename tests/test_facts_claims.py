@@ -111,6 +111,18 @@ def test_findings_and_instructions_in_clinical_phrases_stay():
 
 
 @pytest.mark.parametrize("added,flag", [
+    ("I'm sorry, this is most likely stress-related.", "new_claim"),
+    ("This is very likely down to something you ate, so I wouldn't worry.", "false_reassurance"),
+    ("Knee pain is frustrating, but it's manageable.", "new_claim"),
+])
+def test_a_claim_wrapped_in_an_apology_or_a_feeling_needs_review(added, flag):
+    """Dev wrapped claims (framing_dev2.json) the extractor read as framing: a cause ("stress-related"), a prognosis
+    ("manageable"), and "I wouldn't worry" after a hedge."""
+    needs, flags, why = review(f"{DRAFT} {added}")
+    assert needs and flag in flags, (flags, why)
+
+
+@pytest.mark.parametrize("added,flag", [
     ("Stress can make this worse.", "new_claim"),
     ("It tends to run in families.", "new_claim"),
     ("Go easy on yourself and sleep more this week.", "new_recommendation"),

@@ -31,11 +31,16 @@ from pathlib import Path
 import numpy as np
 
 from ..embeddings import embed
+from .content import stem
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "claim_model.npz"
 # Entity kinds the model may never clear: what they name must be in the original.
 HARD_KINDS = frozenset({"drug", "dose", "test", "referral", "reassurance", "number", "measure", "duration",
                         "frequency", "time", "side"})
+# Words that give a verdict on the illness (its cause, course or nature): a statement with one is the rules' claim,
+# not the model's to clear ("It's manageable", "this is stress-related").
+VERDICT = frozenset(stem(w) for w in """manageable treatable curable contagious infectious hereditary genetic benign
+malignant fatal deadly permanent temporary cause causes caused causing related spread spreads""".split())
 # Instructions that only invite contact: the model may read them as framing. Any other is medical advice.
 CONTACT = frozenset({"contact", "schedule"})
 
@@ -81,7 +86,7 @@ def claim_model() -> ClaimModel | None:
 
 def may_clear(fact, flags: list[str]) -> bool:
     """Only a statement the rules flag for its words alone, or advice that only invites contact, is the model's."""
-    if not set(flags) <= {"new_claim", "new_recommendation"} or fact.hedged or fact.negated:
+    if not set(flags) <= {"new_claim", "new_recommendation"} or fact.hedged or fact.negated or fact.content & VERDICT:
         return False
     instructions = {e.key for e in fact.entities if e.kind == "instruction"}
     if fact.advice and not instructions & CONTACT:  # advice in everyday words ("You should sleep more") stays advice

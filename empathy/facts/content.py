@@ -189,7 +189,7 @@ treated treatment treatments cure cured heal healing prescribe prescription medi
 procedure therapy improve improves resolve resolves worsen worse better spread spreads progress progresses risk
 risks prevent prevents recover recovery require requires required necessary recommend important serious
 dangerous contagious diagnosis likely unlikely benign malignant fatal deadly curable treatable permanent
-temporary hereditary genetic normal recur
+temporary hereditary genetic normal recur related manageable
 """)
 
 # An imperative's verb: advice. Offers (ask me, reach out, let me know) and closings are not advice.
