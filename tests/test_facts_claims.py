@@ -122,6 +122,32 @@ def test_a_claim_wrapped_in_an_apology_or_a_feeling_needs_review(added, flag):
     assert needs and flag in flags, (flags, why)
 
 
+@pytest.mark.parametrize("added", [
+    "Keep us posted.",
+    "Give us a ring if you'd like to talk it through.",
+    "You don't need a reason to get in touch.",
+    "Your message reached me this morning.",
+    "There are two things I'd like to cover.",
+])
+def test_invitations_and_talk_about_the_message_are_not_clinical(added):
+    """Clinician-style closers and openers (framing_train3.json) the rules blocked before the model could read them:
+    contact in other words, a "not" inside an invitation, the time a message came, a count of questions."""
+    facts, _ = extract_facts(added)
+    kinds = {e.kind for f in facts for e in f.entities}
+    assert not kinds & {"time", "duration", "number"}, kinds
+    assert all(may_clear(f, ["new_recommendation"]) for f in facts if f.advice or f.negated)
+
+
+@pytest.mark.parametrize("added", [
+    "Give us a ring if the swelling spreads to your thigh.",
+    "I've read your message; take the tablets this morning.",
+    "We removed three polyps.",
+])
+def test_contact_times_and_counts_in_clinical_sentences_stay(added):
+    needs, flags, why = review(f"{DRAFT} {added}")
+    assert needs, (flags, why)
+
+
 @pytest.mark.parametrize("added,flag", [
     ("Stress can make this worse.", "new_claim"),
     ("It tends to run in families.", "new_claim"),

@@ -86,9 +86,11 @@ def claim_model() -> ClaimModel | None:
 
 def may_clear(fact, flags: list[str]) -> bool:
     """Only a statement the rules flag for its words alone, or advice that only invites contact, is the model's."""
-    if not set(flags) <= {"new_claim", "new_recommendation"} or fact.hedged or fact.negated or fact.content & VERDICT:
+    if not set(flags) <= {"new_claim", "new_recommendation"} or fact.hedged or fact.content & VERDICT:
         return False
     instructions = {e.key for e in fact.entities if e.kind == "instruction"}
+    if fact.negated and not (instructions == {"contact"} and len(fact.entities) == 1):
+        return False  # a "not" only in an invitation ("You don't need a reason to get in touch") is the model's
     if fact.advice and not instructions & CONTACT:  # advice in everyday words ("You should sleep more") stays advice
         return False
     return not any(e.kind in HARD_KINDS for e in fact.entities) and instructions <= CONTACT

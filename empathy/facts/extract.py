@@ -248,10 +248,15 @@ def _is_clinical(entities: list[Entity], text: str) -> bool:
 
 def _drop_generic(entities: list[Entity], text: str, offset: int = 0) -> list[Entity]:
     """An offer to answer questions is framing, not advice: drop contact instructions that only offer help, and
-    "stop" / "raise" with a conversational object ("stop thinking about it", "raise this")."""
+    "stop" / "raise" with a conversational object ("stop thinking about it", "raise this"). When a sentence speaks
+    of the correspondence itself ("Your message reached me this morning"), its times are not clinical."""
     talk = {m.start() + offset for m in _TALK_OBJECT.finditer(text)}
     entities = [e for e in entities if not (e.kind == "instruction" and e.key in ("stop", "increase") and e.start in talk)]
     kinds = {e.kind for e in entities}
+    if _CORRESPONDENCE.search(text) and not kinds & {"drug", "test", "condition", "symptom", "dose", "measure", "term",
+                                                      "referral", "instruction"}:
+        entities = [e for e in entities if e.kind not in ("time", "duration")]
+        kinds = {e.kind for e in entities}
     if any(e.kind == "instruction" and e.key == "contact" for e in entities) and GENERIC_CONTACT.search(text):
         if not kinds & {"drug", "test", "condition", "symptom", "dose", "measure", "number", "duration", "frequency"}:
             return [e for e in entities if not (e.kind == "instruction" and e.key in ("contact", "schedule"))]
@@ -368,6 +373,12 @@ def _sentence_facts(text: str, s: int, e: int, ents: list[Entity]) -> list[Fact]
         out.append(Fact(ptext, ps, pe, pents, negated=negated, hedged=bool(HEDGE.search(ptext)), persist=persist,
                         neg=neg, content=content, advice=advice))
     return out
+
+
+# The correspondence itself: "your message this morning", "sorry it's taken a few days to reply".
+_CORRESPONDENCE = re.compile(r"\b(?:your|the|this) (?:message|note|email|letter|questions?)\b|\b(?:repl(?:y|ied|ying)|"
+                             r"respond(?:ed|ing)?|get(?:ting)? back to you|inbox|messages?|covering for|read (?:it|through))\b",
+                             re.I)
 
 
 # "Stop thinking about it", "raise this with me": the verbs of stop / increase with no clinical object.

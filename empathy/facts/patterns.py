@@ -78,8 +78,9 @@ SIDE = re.compile(r"\b(left|right)(?:[- ](?:hand|sided|side))?(?=[ -](?:\w+[ -])
                   r"\bon (?:the|your|his|her) (left|right)(?: side)?\b|\b(bilateral|both sides)\b|"
                   r"\b(one or both|one|both)(?= (?:of (?:your|the) )?(?:\w+ )?(?:" + _BODY + r")s\b)", re.I)
 # A count in words before a plural noun ("two antibiotics", "three of the symptoms", "both polyps"): a value.
-COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?= (?:of (?:the|your|these|those) )?"
-                   r"(?:[a-z]+ )?[a-z]+s\b)|\b(both)(?! (?:of (?:your|the) )?(?:\w+ )?(?:" + _BODY + r")s\b)"
+_TALK_NOUNS = r"(?:things|questions|points|parts|issues|topics|matters|messages|emails|notes|letters|ways|sections|bits)"
+COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?! (?:\w+ )?" + _TALK_NOUNS + r"\b)"
+                   r"(?= (?:of (?:the|your|these|those) )?(?:[a-z]+ )?[a-z]+s\b)|\b(both)(?! (?:of (?:your|the) )?(?:\w+ )?(?:" + _BODY + r")s\b)"
                    r"(?= (?:of (?:the|your|these|those) )?(?:[a-z]+ )?[a-z]+s\b(?! (?:and|or)\b))", re.I)
 
 # Instructions: canonical groups. Longest phrases first; "take care" and friends are not instructions.
@@ -94,7 +95,9 @@ INSTRUCTIONS = [
     ("avoid", r"avoid(?:ing)?|cut(?:ting)? out|stay away from|refrain from|steer clear of|do not eat|don't eat|do not drink|don't drink|no alcohol|limit(?:ing)? (?:your )?(?:alcohol|salt|sodium|caffeine|sugar)"),
     ("repeat", r"repeat(?:ing|ed)?|recheck(?:ing)?|re-check|redo|retest(?:ing)?|check (?:it|this|that|them) again|do (?:it|this|another) again|another (?=\w+ (?:test|scan|check))"),
     ("schedule", r"schedul(?:e|ing)|book(?:ing)?|arrang(?:e|ing)|set(?:ting)? up (?:an?|your)|make an appointment|follow(?:-| )?up|come (?:back )?in|come back|return (?:to|for|in)|see you (?:in|next|on|at)|appointment|visit (?=in|next)"),
-    ("contact", r"call (?:us|me|the office|the clinic|our office|your)|contact (?:us|me|the|your)|phone (?:us|me|the)|message (?:us|me)|send (?:me|us) a message|reach out|let (?:me|us) know|write (?:to (?:me|us)|(?:me |us )?again|back)|drop (?:me|us) a (?:line|note|message)|notify (?:us|me)|get in touch|(?:keep|stay) in touch"),
+    ("contact", r"call (?:us|me|the office|the clinic|our office|your)|contact (?:us|me|the|your)|phone (?:us|me|the)|message (?:us|me)|send (?:me|us) a message|reach out|keep reaching out|let (?:me|us|the (?:team|office|clinic|surgery|practice)|your (?:nurse|doctor|care team)) know|write (?:to (?:me|us)|(?:me |us )?again|back|any ?time|whenever)|drop (?:me|us) a (?:line|note|message)|notify (?:us|me)|get in touch|(?:keep|stay) in touch|"
+     r"give (?:me|us|the (?:office|clinic|surgery|practice|team|ward)) a (?:ring|call|bell|nudge|shout)|ring (?:me|us|the (?:office|clinic|surgery|practice|team))|"
+     r"keep (?:me|us|the team) (?:posted|updated|informed|in the loop)|email (?:me|us|the)|message (?:the|your) (?:office|clinic|team|practice|care team)"),
     ("monitor", r"monitor(?:ing)?|keep track|track(?:ing)? (?:your|it)|keep an eye on|watch (?:for|out for)|keep a (?:log|diary|journal|record)|log your|check your|measure your|weigh yourself|write down"),
     ("rest", r"keep (?:\w+ ){1,2}(?:raised|elevated|up)|rais(?:e|ing) your (?:leg|legs|feet|foot|arm|head)|(?<!the )rest(?:ing)?(?! assured| of)|get (?:some|plenty of|enough) (?:rest|sleep)|elevat(?:e|ing)|ice (?:it|the|your)|apply (?:ice|heat)|warm compress|cold compress|sleep (?:more|well)"),
     ("hydrate", r"drink (?:plenty|lots|more|at least|\d|water|fluids)|stay hydrated|hydrat(?:e|ion)|fluids"),
@@ -103,7 +106,7 @@ INSTRUCTIONS = [
     ("lifestyle", r"quit smoking|stop smoking|lose weight|weight loss|los(?:e|ing) (?:\w+ )?(?:pounds|weight)|(?:cut back on|limit) alcohol"),
     ("plan", r"(?:provide|offer|discuss|consider|explore|add|start|try|look at|go over) (?:some |any )?(?:additional|further|other|more|new|alternative|different) (?:treatments?|options|therapy|therapies|medications?|medicines?|tests?|testing|steps)|treatment options|treatment plan|next steps"),
     ("refer", r"refer(?:ral|ring|red)?|see (?:a|an|the) (?=\w*(?:ist|specialist|surgeon|therapist|clinic))|consult(?:ation)?|second opinion"),
-    ("get-test", r"get (?:an?|the|your|some) (?=\w+)|have (?:an?|the) (?=\w+ (?:scan|test|done))|go (?:for|get) (?:an?|the)|order(?:ed|ing)?|we will (?:do|run|check)|we'll (?:do|run|check)"),
+    ("get-test", r"get (?:an?|the|your|some) (?=\w+)|have (?:an?|the) (?=\w+ (?:scan|test|done))|go (?:for|get) (?:an?|the)|(?<!in )(?<!in that )(?<!in this )order(?:ed|ing)?(?! to\b)|we will (?:do|run|check)|we'll (?:do|run|check)"),
 ]
 INSTRUCTION_RE = re.compile("|".join(f"(?P<{name.replace('-', '_')}>\\b(?:{pat})(?:\\b|(?<=\\s)))" for name, pat in INSTRUCTIONS), re.I)
 # Groups that a paraphrase may swap for each other; groups that contradict each other.
