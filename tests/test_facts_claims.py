@@ -78,6 +78,20 @@ def test_a_not_that_governs_a_feeling_or_an_invitation_is_framing(added):
     assert not needs, (flags, why)
 
 
+@pytest.mark.parametrize("text", [
+    "Talking about the pain isn't always easy, so thank you.",
+    "It's no surprise you've been struggling to switch off.",
+    "You're not overreacting by asking about this.",
+    "I don't blame you for feeling worn out.",
+    "You're right to raise the swelling with us.",
+    "Please read this part when you have a quiet moment.",
+])
+def test_feeling_negations_and_pacing_are_neither_negations_nor_advice(text):
+    """Clinician-style concern templates and middles (framing_train3.json) read as negated facts or advice."""
+    facts, _ = extract_facts(text)
+    assert not any(f.negated or f.advice for f in facts), [(f.text, f.negated, f.advice) for f in facts]
+
+
 @pytest.mark.parametrize("added", [
     "You can't pass this on to your children.",
     "It won't come back once it has cleared.",

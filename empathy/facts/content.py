@@ -202,7 +202,11 @@ record cover clean dry soak gargle rinse massage stretch exercise visit contact 
 """.split())
 # "Let me walk you through ...", "let's go over ...": the physician's offer to explain, not advice.
 _TALK_OFFER = re.compile(r"\s+(?:me|us)\s+(?!know\b)|'s\s+(?:go over|talk|look at what|walk through|start with what)", re.I)
-_PACING = re.compile(r"\s+(?:your time|all the time you need|as long as you need|with me)\b", re.I)
+# Reading this reply at the patient's own pace: "Take your time reading this", "Bear with me", "Read this part
+# when you have a quiet moment".
+_PACING = re.compile(r"\s+(?:your time|all the time you need|as long as you need|with me|(?:this|it|the rest)(?: part| message| letter| note)?"
+                     r"(?: through)? (?:when|whenever|once|at)\b|through (?:this|it))\b", re.I)
+_PACING_VERBS = ("take", "bear", "stick", "read", "go")
 _COGNITION_IMPERATIVE = frozenset("know remember understand realize note".split())
 _OFFER = re.compile(
     r"\b(?:feel free|(?:do not|don't) hesitate|let (?:me|us) know|reach out|get (?:back )?in touch|"
@@ -339,7 +343,7 @@ def imperative(text: str) -> str | None:
         return "advice"
     if verb not in IMPERATIVE_VERBS:
         return None
-    if verb in ("take", "bear") and _PACING.match(rest):
+    if verb in _PACING_VERBS and _PACING.match(rest):
         return None  # "Take your time reading this", "Bear with me": pacing, not advice
     if verb == "let" and _TALK_OFFER.match(rest):
         return "offer"

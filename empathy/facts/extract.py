@@ -383,6 +383,7 @@ _CORRESPONDENCE = re.compile(r"\b(?:your|the|this) (?:message|note|email|letter|
 
 # "Stop thinking about it", "raise this with me": the verbs of stop / increase with no clinical object.
 _TALK_OBJECT = re.compile(r"\b(?:stop(?:ping|ped)?|quit) (?:thinking|worrying|wondering|blaming|beating|overthinking)\b"
+                          r"|\brais(?:e|ed|ing) [\w' ]{1,30}? with (?:me|us|the team|your (?:doctor|nurse|GP))\b"
                           r"|\brais(?:e|ed|ing) (?:this|it|that|these|those|the (?:issue|question|topic|concern|subject)|"
                           r"(?:your|any) (?:concerns?|questions?|worr(?:y|ies))|questions?|concerns?)\b", re.I)
 
@@ -402,7 +403,9 @@ _NOT_A_NEGATION = re.compile(
     r"|\b(?:do not|don't|never)(?: ever)? feel (?:like|that|as though|as if|you|bad|guilty|silly|embarrassed|ashamed|"
     r"rushed|awkward|alone)\b|\b(?:not|never) (?:alone|on your own|a (?:nuisance|bother|burden))\b"
     r"|\bno (?:question|concern|worry) is too (?:small|silly|trivial|minor)\b"
-    r"|\b(?:not|never) (?:easy|fun|pleasant|nice)\b"
+    r"|(?:\b(?:not|never|cannot)|n't)(?: (?:always|be|been|feel|feeling|seem|seems))* (?:easy|fun|pleasant|nice)\b"
+    r"|\bno surprise\b|\bnot (?:surprising|a surprise)\b|(?:\bnot|n't) (?:overreacting|being (?:silly|dramatic|a nuisance|"
+    r"a bother|a pain))\b|\b(?:don't|do not|can't|cannot|wouldn't) blame you\b"
     r"|\bif (?:anything|something|any of (?:this|that|it)|any part of (?:this|that|it))\b[^.,;]{0,30}?"
     r"\b(?:doesn't|does not|isn't|is not|is n't)\b (?:\w+ )?(?:make sense|clear)\b", re.I)
 
