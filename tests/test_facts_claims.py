@@ -92,17 +92,6 @@ def test_feeling_negations_and_pacing_are_neither_negations_nor_advice(text):
     assert not any(f.negated or f.advice for f in facts), [(f.text, f.negated, f.advice) for f in facts]
 
 
-@pytest.mark.parametrize("added", [
-    "You can't pass this on to your children.",
-    "It won't come back once it has cleared.",
-    "Don't ever drink alcohol with this.",
-    "If the burning doesn't settle, you will need a scan.",
-])
-def test_a_not_about_the_illness_stays_a_claim(added):
-    needs, flags, why = review(f"{DRAFT} {added}")
-    assert needs, (flags, why)
-
-
 @pytest.mark.parametrize("text", [
     "Your message made it clear how much this is affecting you.",
     "Trying to carry on as normal with all this must be hard.",
@@ -153,11 +142,15 @@ def test_invitations_and_talk_about_the_message_are_not_clinical(added):
 
 
 @pytest.mark.parametrize("added", [
-    "Give us a ring if the swelling spreads to your thigh.",
+    "You can't pass this on to your children.",  # a "not" about the illness
+    "It won't come back once it has cleared.",
+    "Don't ever drink alcohol with this.",
+    "If the burning doesn't settle, you will need a scan.",
+    "Give us a ring if the swelling spreads to your thigh.",  # contact, times and counts in clinical sentences
     "I've read your message; take the tablets this morning.",
     "We removed three polyps.",
 ])
-def test_contact_times_and_counts_in_clinical_sentences_stay(added):
+def test_clinical_sentences_near_the_framing_exceptions_stay_claims(added):
     needs, flags, why = review(f"{DRAFT} {added}")
     assert needs, (flags, why)
 
