@@ -141,6 +141,13 @@ def test_invitations_and_talk_about_the_message_are_not_clinical(added):
     assert all(may_clear(f, ["new_recommendation"]) for f in facts if f.advice or f.negated)
 
 
+def test_an_offer_split_by_a_comma_is_still_an_offer():
+    """Neither "If you need anything in the meantime" nor "get in touch" is an offer alone; the sentence is."""
+    assert extract_facts("If you need anything in the meantime, get in touch.")[0] == []
+    assert extract_facts("If you have any questions, please call us.")[0] == []
+    assert extract_facts("If you have chest pain or any other questions, call us.")[0]
+
+
 @pytest.mark.parametrize("added", [
     "You can't pass this on to your children.",  # a "not" about the illness
     "It won't come back once it has cleared.",

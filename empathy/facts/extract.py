@@ -320,6 +320,8 @@ def _sentence_facts(text: str, s: int, e: int, ents: list[Entity]) -> list[Fact]
     sentence = text[s:e]
     if _GREETING.match(sentence):
         return []
+    if imperative(sentence) in ("offer", "closing") and is_framing(sentence, _concern_only(ents, sentence, s)):
+        return []  # "If you need anything in the meantime, get in touch": an offer whole, though no clause is one
     # clauses at every cut; each is framing or information
     bounds, last = [], 0
     for m in CLAUSE_SPLIT.finditer(sentence):
