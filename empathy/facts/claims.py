@@ -4,9 +4,10 @@ The rules flag a new statement as a claim when it uses a word the original does 
 with this must be hard", "I know the burning has been wearing you down"). Word lists cannot tell every way of speaking about feelings from every way of
 claiming something, and on framing that their authors did not write they raised false alarms on a fifth to a third
 of clean edits. So a statement the rules flag *only* as a new claim, with no entity a clinician must vouch for (no
-drug, dose, test, referral, value, instruction or reassurance), no advice, no negation and no hedge, gets a second
-opinion from a logistic regression on its MiniLM embedding; below the threshold it is framing. The same holds for
-"advice" that only invites contact ("Do write again if anything doesn't make sense", "Feel free to call the office").
+drug, dose, test, referral, value, instruction or reassurance), no verdict on the illness ("manageable",
+"contagious"), no advice, no hedge and no negation, gets a second opinion from a logistic regression on its MiniLM
+embedding; below the threshold it is framing. The same holds for "advice" that only invites contact ("Feel free to
+call the office"), with or without a "not" ("You don't need a reason to get in touch").
 Everything else stays with the rules: a new drug, test, dose or medical instruction is never cleared by a model.
 
 It also stands in for the feeling words a reflection of the patient's message needs (:mod:`.reflect`): "Dealing with
@@ -15,7 +16,8 @@ words masked it reads as framing.
 
 The weights (empathy/data/claim_model.npz, 384 floats and a threshold) are fitted by
 ``benchmarks/build_claim_model.py`` on clinical statements of real doctors' replies and on framing sentences that
-the checker's authors did not write (EPITOME emotional reactions, the sentence gate's labelled stock lines).
+the checker's authors did not write (EPITOME emotional reactions, the sentence gate's labelled stock lines, sets
+written by helper sessions for development and for training).
 
 A second head reads reassurance: the rules know "nothing to worry about" and "you'll be fine", not every way of saying
 it ("Nine times out of ten this is completely innocent"). An added sentence it reads as reassurance, in a reply whose

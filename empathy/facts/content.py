@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from ..text import NEGATION, REASSURANCE, WORD
-from .patterns import PERSIST
+from .patterns import PERSIST, RING
 from .vocab import vocabulary
 
 # --------------------------------------------------------------------------------------------------- stems
@@ -210,7 +210,7 @@ _PACING_VERBS = ("take", "bear", "stick", "read", "go")
 _COGNITION_IMPERATIVE = frozenset("know remember understand realize note".split())
 _OFFER = re.compile(
     r"\b(?:feel free|(?:do not|don't) hesitate|let (?:me|us) know|reach out|get (?:back )?in touch|"
-    r"(?:contact|message|call|ask|asking|write to|tell|email) (?:me|us|our (?:office|team))|write (?:back|again)|send (?:another|a(?: quick)?|us a|me a) (?:message|note|line)|give (?:me|us|the (?:office|clinic|surgery|practice|team)) a (?:ring|call|bell|nudge|shout)|ring (?:me|us)|"
+    r"(?:contact|message|call|ask|asking|write to|tell|email) (?:me|us|our (?:office|team))|write (?:back|again)|send (?:another|a(?: quick)?) (?:message|note|line)|" + RING + r"|"
     r"here (?:for|to (?:help|support|answer|listen)|whenever|any ?time|if (?:you|anything))|keep (?:me|us) (?:posted|updated|informed|in the loop)|(?:send|drop) (?:me|us) a (?:message|note|line)|"
     r"any (?:other |more |further )?questions?|ask (?:me )?anything)\b", re.I)
 _GENERIC_OBJECT = re.compile(r"\b(?:questions?|concerns?|anything|how you(?:'re| are) (?:feeling|doing|getting on)|any ?time|whenever|worries|need (?:anything|help|to talk|support)|"

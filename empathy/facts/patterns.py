@@ -73,7 +73,7 @@ TIMES = [(re.compile(p, re.I), k) for p, k in TIMES]
 # "side" ("the right thing", "right away" are not sides).
 _BODY = (r"side|sided|eye|ear|knee|leg|arm|foot|feet|hand|hip|shoulder|ankle|wrist|elbow|lung|kidney|breast|ovary|"
          r"testicle|testis|chest|flank|abdomen|groin|thigh|calf|heel|toe|finger|thumb|jaw|cheek|temple|nostril|tonsil|"
-         r"lobe|ventricle|atrium|lower|upper|back|neck|rib|ribs|knee-cap|kneecap|gland|nostril|lung|breast")
+         r"lobe|ventricle|atrium|lower|upper|back|neck|rib|ribs|knee-cap|kneecap|gland")
 SIDE = re.compile(r"\b(left|right)(?:[- ](?:hand|sided|side))?(?=[ -](?:\w+[ -])?(?:" + _BODY + r")s?\b)|"
                   r"\bon (?:the|your|his|her) (left|right)(?: side)?\b|\b(bilateral|both sides)\b|"
                   r"\b(one or both|one|both)(?= (?:of (?:your|the) )?(?:\w+ )?(?:" + _BODY + r")s\b)", re.I)
@@ -82,6 +82,10 @@ _TALK_NOUNS = r"(?:things|questions|points|parts|issues|topics|matters|messages|
 COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?! (?:\w+ )?" + _TALK_NOUNS + r"\b)"
                    r"(?= (?:of (?:the|your|these|those) )?(?:[a-z]+ )?[a-z]+s\b)|\b(both)(?! (?:of (?:your|the) )?(?:\w+ )?(?:" + _BODY + r")s\b)"
                    r"(?= (?:of (?:the|your|these|those) )?(?:[a-z]+ )?[a-z]+s\b(?! (?:and|or)\b))", re.I)
+
+# Contact in everyday words, shared by the contact instruction and the offer (content.py): "give us a ring".
+RING = (r"give (?:me|us|the (?:office|clinic|surgery|practice|team|ward)) a (?:ring|call|bell|nudge|shout)|"
+        r"ring (?:me|us|the (?:office|clinic|surgery|practice|team))")
 
 # Instructions: canonical groups. Longest phrases first; "take care" and friends are not instructions.
 INSTRUCTIONS = [
@@ -96,8 +100,7 @@ INSTRUCTIONS = [
     ("repeat", r"repeat(?:ing|ed)?|recheck(?:ing)?|re-check|redo|retest(?:ing)?|check (?:it|this|that|them) again|do (?:it|this|another) again|another (?=\w+ (?:test|scan|check))"),
     ("schedule", r"schedul(?:e|ing)|book(?:ing)?|arrang(?:e|ing)|set(?:ting)? up (?:an?|your)|make an appointment|follow(?:-| )?up|come (?:back )?in|come back|return (?:to|for|in)|see you (?:in|next|on|at)|appointment|visit (?=in|next)"),
     ("contact", r"call (?:us|me|the office|the clinic|our office|your)|contact (?:us|me|the|your)|phone (?:us|me|the)|message (?:us|me)|send (?:me|us) a message|reach out|keep reaching out|let (?:me|us|the (?:team|office|clinic|surgery|practice)|your (?:nurse|doctor|care team)) know|write (?:to (?:me|us)|(?:me |us )?again|back|any ?time|whenever)|drop (?:me|us) a (?:line|note|message)|notify (?:us|me)|get in touch|(?:keep|stay) in touch|"
-     r"give (?:me|us|the (?:office|clinic|surgery|practice|team|ward)) a (?:ring|call|bell|nudge|shout)|ring (?:me|us|the (?:office|clinic|surgery|practice|team))|"
-     r"keep (?:me|us|the team) (?:posted|updated|informed|in the loop)|email (?:me|us|the)|message (?:the|your) (?:office|clinic|team|practice|care team)"),
+     + RING + r"|keep (?:me|us|the team) (?:posted|updated|informed|in the loop)|email (?:me|us|the)|message (?:the|your) (?:office|clinic|team|practice|care team)"),
     ("monitor", r"monitor(?:ing)?|keep track|track(?:ing)? (?:your|it)|keep an eye on|watch (?:for|out for)|keep a (?:log|diary|journal|record)|log your|check your|measure your|weigh yourself|write down"),
     ("rest", r"keep (?:\w+ ){1,2}(?:raised|elevated|up)|rais(?:e|ing) your (?:leg|legs|feet|foot|arm|head)|(?<!the )rest(?:ing)?(?! assured| of)|get (?:some|plenty of|enough) (?:rest|sleep)|elevat(?:e|ing)|ice (?:it|the|your)|apply (?:ice|heat)|warm compress|cold compress|sleep (?:more|well)"),
     ("hydrate", r"drink (?:plenty|lots|more|at least|\d|water|fluids)|stay hydrated|hydrat(?:e|ion)|fluids"),
