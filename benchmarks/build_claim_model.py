@@ -13,8 +13,12 @@ Training sentences, none from a blind set and none written by the checker's auth
 
 A second head reads reassurance (reassurance_rows); its threshold lets 1 % of the other rows through.
 
-The threshold keeps 98 % of the cross-validated clinical statements that the model may judge (``may_clear``: no
-hard entity, advice, negation or hedge) above it.
+The threshold keeps 98 % of the cross-validated clinical statements that the model may judge at it
+(``model_tier`` "plain": no hard entity, advice, negation or hedge) above it. Only statements set it: questions
+("Have you been around cats?"), fragments of under four words and meta-lines ("(end of conversation)") of the replies
+are no statements an edit adds, and before they were left out the lowest of them ("Does this sound good to you?",
+"I see.") set the threshold at 0.10 instead of 0.25. Guarded statements (hedged, negated, everyday advice) are
+cleared only below GUARDED; the report gives the share of cross-validated clinical ones that would be.
 
     python benchmarks/build_claim_model.py            # cross-validate, fit, write the weights
     python benchmarks/build_claim_model.py --cv-only
@@ -37,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import realworld  # noqa: E402
 
 from empathy.embeddings import embed  # noqa: E402
-from empathy.facts.claims import DATA, ClaimModel, may_clear  # noqa: E402
+from empathy.facts.claims import DATA, ClaimModel, model_tier  # noqa: E402
 from empathy.facts.content import imperative  # noqa: E402
 from empathy.facts.extract import extract_facts  # noqa: E402
 from empathy.generation.bank import bank_sentences  # noqa: E402
@@ -50,6 +54,8 @@ EPITOME = [Path("/work/shared/data/epitome") / f"{name}.csv" for name in ("emoti
 DEV_FRAMING = ROOT / "benchmarks" / "data" / "framing_dev2.json"
 TRAIN = ROOT / "benchmarks" / "data" / "framing_train3.json"  # written for training only, by a helper session
 RECALL = 0.98
+GUARDED = 0.05  # in cross-validation none of 476 guarded clinical statements fell below it
+_META = re.compile(r"^\W*(?:note|patient|doctor)\b:?|\bconversation\b", re.I)
 # EPITOME spans that advise, reassure, ask or talk about professional help are not framing a clinician could add.
 _NOT_FRAMING = re.compile(r"\b(?:should|try|better|need to|have to|must|go to|see a|talk to|get help|fuck|shit|"
                           r"therapist|counsel|medic|doctor|pills?|drugs?)\b|\?", re.I)
@@ -166,13 +172,23 @@ def training_rows() -> list[tuple[str, int, str]]:
     return list({t: (t, y, s) for t, y, s in rows if t}.values())  # one row per text
 
 
-def judged(rows) -> np.ndarray:
-    """Which clinical rows the model would be asked about in the product (the threshold is set on these)."""
+def statement(text: str) -> bool:
+    """A sentence an edit could add as a statement: no question, fragment or meta-line of a transcript."""
+    text = text.strip()
+    return len(text.split()) >= 4 and not text.endswith("?") and not _META.search(text)
+
+
+def judged(rows, tier: str = "plain") -> np.ndarray:
+    """Which clinical statements the model would be asked about in the product at a tier (thresholds are set on
+    these)."""
     mask = []
     for t, y, _ in rows:
+        if y != 1 or not statement(t):
+            mask.append(False)
+            continue
         facts, _ = extract_facts(t)
-        mask.append(y == 1 and any(may_clear(f, ["new_claim"]) for f in facts))
-    return np.array(mask)
+        mask.append(any(model_tier(f, ["new_claim"]) == tier for f in facts))
+    return np.array(mask, dtype=bool)
 
 
 def main() -> None:
@@ -192,9 +208,12 @@ def main() -> None:
     p = cross_val_predict(fit, x, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba")[:, 1]
     mask = judged(rows)
     threshold = float(np.quantile(p[mask], 1 - RECALL)) if mask.any() else 0.5
+    guarded = judged(rows, "guarded") & ~mask
     sources = sorted({s for _, _, s in rows})
     report = {"rows": len(rows), "clinical": int(y.sum()), "judged_clinical": int(mask.sum()),
               "cv_auc": round(float(roc_auc_score(y, p)), 4), "threshold": round(threshold, 4),
+              "guarded_clinical": int(guarded.sum()), "guarded_threshold": GUARDED,
+              "guarded_cv_cleared": int(np.sum(p[guarded] < GUARDED)),
               "cv_share_read_as_clinical": {s: round(float(np.mean([q >= threshold for q, (_, _, src) in zip(p, rows)
                                                                      if src == s])), 3) for s in sources},
               "n": {s: sum(src == s for _, _, src in rows) for s in sources}}
@@ -214,7 +233,7 @@ def main() -> None:
         model = fit.fit(x, y)
         r_model = r_fit.fit(rx, ry)
         ClaimModel(model.coef_[0], float(model.intercept_[0]), threshold, r_model.coef_[0],
-                   float(r_model.intercept_[0]), r_threshold).save(DATA)
+                   float(r_model.intercept_[0]), r_threshold, GUARDED).save(DATA)
         (ROOT / "benchmarks" / "results" / "claim_model.json").write_text(json.dumps(report, indent=1) + "\n")
         print(f"wrote {DATA}", file=sys.stderr)
 

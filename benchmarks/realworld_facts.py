@@ -124,9 +124,12 @@ HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_held
 # run: heldout_1123.json was written before the claim model was retrained on framing_train3.json, heldout_1124.json
 # after, by a writer who saw neither the checker nor the training sentences, and heldout_1125.json after the rules
 # were tuned on what 1124's numbers showed (closers), run once at the end. Blind subtypes carry the set's name.
+# Once all three had been run, their false alarms were read and tuned on (2026-11-23, the claim model's guarded tier):
+# from then on they are development sets that happen to sit on blind replies, and heldout_1126.json, written by a
+# fourth writer who saw no checker code and no other set, is the blind one (run once, at the end).
 DATA = perturb.realworld.ROOT / "benchmarks" / "data"
 WRITTEN = {"dev": [DATA / "framing_dev2.json"],
-           "blind": [DATA / "heldout_1123.json", DATA / "heldout_1124.json", DATA / "heldout_1125.json"]}
+           "blind": [DATA / f"heldout_{n}.json" for n in (1123, 1124, 1125, 1126)]}
 WRITTEN_TYPES = ("written_framing", "written_wrapped_claim", "written_reassurance", "written_value")
 CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing", "heldout_framing", "written_framing")
 TYPES = perturb.TYPES + ("gate_framing", "heldout_framing", "heldout_wrapped_claim") + WRITTEN_TYPES

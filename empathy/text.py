@@ -137,7 +137,7 @@ _REASSURANCE_PATTERNS = [
     r"(?:harmless|innocent|innocuous)|(?:far|much|a lot) less (?:serious|worrying|dangerous) than",
     r"(?:wouldn't|would not|shouldn't) give (?:it|this) (?:a )?(?:second )?thought|i (?:really |honestly )?(?:wouldn't|would not) "
     r"(?:worry|be (?:worried|concerned))(?! about (?:calling|asking|bothering|reaching|contacting|messaging|writing|sending))",
-    r"(?:will|is going to) (?:go away|clear up|resolve) on its own",
+    r"(?:will|is going to) (?:go away|clear up|resolve) on its own|(?:always|usually) turns? out (?:to be )?(?:fine|ok|okay|well|nothing)",
     r"(?:will|should) (?:sort itself out|pass|settle down|settle) (?:on its own|by itself)",
     r"you have nothing to(?! (?:be (?:embarrassed|ashamed)|apologi[sz]e|feel (?:embarrassed|ashamed|guilty|bad about)))|there(?: is|'s) nothing wrong|no problem at all|nothing (?:bad|serious|wrong) (?:is going to|"
     r"will) happen",

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from empathy.facts import check_facts, extract_entities, extract_facts
-from empathy.facts.claims import ClaimModel, claim_model, may_clear, reads_as_framing, reassures
+from empathy.facts.claims import ClaimModel, claim_model, may_clear, model_tier, reads_as_framing, reassures
 from empathy.facts.content import speaks_to_feelings
 
 DRAFT = ("Your symptoms suggest a urinary tract infection. Take nitrofurantoin 100 mg twice a day for five days. "
@@ -40,7 +40,10 @@ def test_the_model_tells_framing_from_claims():
     claims = ["This kind of rash usually spreads to the arms within a day.", "Stress can make this worse.",
               "The swelling tends to come back after exercise."]
     assert reads_as_framing(framing) == [True, True, True]
-    assert reads_as_framing(claims) == [False, False, False]
+    assert min(claim_model().probability(claims)) > max(claim_model().probability(framing))
+    # at the threshold (98 % of clinical statements above it) "Stress can make this worse" (0.13) reads as framing:
+    # the checker holds it by its verdict on the course ("make this worse", claims.COURSE), tested end to end below
+    assert reads_as_framing(claims) == [False, True, False]
 
 
 @pytest.mark.parametrize("added", [
@@ -141,6 +144,13 @@ def test_invitations_and_talk_about_the_message_are_not_clinical(added):
     assert all(may_clear(f, ["new_recommendation"]) for f in facts if f.advice or f.negated)
 
 
+@pytest.mark.parametrize("closer", ["Thank you again, and take good care.", "Best regards from all of us at the clinic.",
+                                    "With warm regards.", "Look after yourself, and write any time."])
+def test_sign_offs_carry_no_fact(closer):
+    assert extract_facts(closer)[0] == []
+    assert extract_facts("Take good care of your wound.")[0]  # care of something is advice
+
+
 def test_an_offer_split_by_a_comma_is_still_an_offer():
     """Neither "If you need anything in the meantime" nor "get in touch" is an offer alone; the sentence is."""
     assert extract_facts("If you need anything in the meantime, get in touch.")[0] == []
@@ -181,6 +191,54 @@ def test_what_the_model_may_clear():
     assert fact and may_clear(fact[0], ["new_recommendation"])
     assert not may_clear(fact[0], ["new_recommendation", "false_reassurance"])
     assert drug and not may_clear(drug[0], ["new_claim"])
+
+
+@pytest.mark.parametrize("text,tier", [
+    ("Warm wishes, and do keep in touch.", "plain"),
+    ("You may have mixed feelings reading this.", "guarded"),  # hedged
+    ("You don't have to wait until your next visit to ask me something.", "guarded"),  # negated
+    ("Take whatever time you need to read through this.", "guarded"),  # advice about the correspondence
+    ("Go easy on yourself over the next few days.", None),  # advice about the patient's life
+    ("Make sure someone close to you knows what's going on.", None),
+    ("The good news is that this almost never comes back.", None),  # a verdict on the course, negated or not
+    ("It rarely turns into anything more serious.", None),
+])
+def test_which_statements_the_model_may_judge(text, tier):
+    """Hedged, negated and correspondence-advice statements were never the model's (a fifth of the false alarms on
+    framing by other writers: benchmarks/data/heldout_1123-1125.json); now it judges them at a strict threshold."""
+    facts, _ = extract_facts(text)
+    assert facts and {model_tier(f, ["new_claim", "new_recommendation"]) for f in facts} == {tier}
+
+
+def test_guarded_statements_need_a_confident_model():
+    model = claim_model()
+    assert 0.0 < model.guarded_threshold < model.threshold
+    # 0.13: under the plain threshold, above the guarded one
+    assert reads_as_framing(["Stress can make this worse."] * 2, [False, True]) == [True, False]
+
+
+@pytest.mark.parametrize("added", [
+    "Take whatever time you need to read through this.",
+    "You may have mixed feelings reading this, and that's understandable.",
+    "I hear how much double vision has been getting you down.",  # "double" is no dose increase
+    "This may raise more questions, and that's okay.",
+    "Let me know how you're doing when you get a chance.",  # "get a chance" orders no test
+])
+def test_framing_the_strict_tier_clears(added):
+    needs, flags, why = review(f"{DRAFT} {added}", patient="I've had double vision and burning when I pee.")
+    assert not needs, (flags, why)
+
+
+@pytest.mark.parametrize("added", [
+    "Try to keep a regular sleep schedule.",  # a sleep schedule is no appointment
+    "Go easy on yourself over the next few days.",
+    "You've been through so much, and the good news is that this almost never comes back.",
+    "I know you've been worried, and it's worth knowing that this rarely turns into anything more serious.",
+    "I've seen this many times, and it always turns out fine.",
+])
+def test_advice_and_verdicts_near_the_strict_tier_stay_flagged(added):
+    needs, flags, why = review(f"{DRAFT} {added}")
+    assert needs, (flags, why)
 
 
 @pytest.mark.parametrize("added", [

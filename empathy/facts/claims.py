@@ -9,12 +9,16 @@ drug, dose, test, referral, value, instruction or reassurance), no verdict on th
 embedding; below the threshold it is framing. The same holds for "advice" that only invites contact ("Feel free to
 call the office"), with or without a "not" ("You don't need a reason to get in touch").
 Everything else stays with the rules: a new drug, test, dose or medical instruction is never cleared by a model.
+A statement that is hedged, negated or advice in everyday words ("Take whatever time you need to read this", "You
+may have mixed feelings reading this") is *guarded*: the model clears it only far below the threshold, where in
+cross-validation almost no clinical statement of that kind fell (hedged diagnoses and everyday medical advice
+score high: "It sounds like you may have paronychia" 0.81).
 
 It also stands in for the feeling words a reflection of the patient's message needs (:mod:`.reflect`): "Dealing with
 shortness of breath is clearly taking a lot out of you" names no emotion from a list, but with the patient's own
 words masked it reads as framing.
 
-The weights (empathy/data/claim_model.npz, 384 floats and a threshold) are fitted by
+The weights (empathy/data/claim_model.npz, 384 floats and two thresholds) are fitted by
 ``benchmarks/build_claim_model.py`` on clinical statements of real doctors' replies and on framing sentences that
 the checker's authors did not write (EPITOME emotional reactions, the sentence gate's labelled stock lines, sets
 written by helper sessions for development and for training).
@@ -26,6 +30,7 @@ original reassures nowhere, is false reassurance (report.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,8 +48,21 @@ HARD_KINDS = frozenset({"drug", "dose", "test", "referral", "reassurance", "numb
 # not the model's to clear ("It's manageable", "this is stress-related").
 VERDICT = frozenset(stem(w) for w in """manageable treatable curable contagious infectious hereditary genetic benign
 malignant fatal deadly permanent temporary cause causes caused causing related spread spreads""".split())
+# Phrases that give a verdict on the course of the illness ("this almost never comes back", "rarely turns into
+# anything more serious"): never the model's to clear, negated or not.
+COURSE = re.compile(r"\b(?:com(?:es|ing)?|came) back\b|\bturns? (?:into|out)\b|\bgo(?:es)? away\b|\bclears? up\b|"
+                    r"\bserious\b|\bdangerous\b|\bsafe(?:ly)?\b|\bcatch (?:it|this)\b|\bpass (?:it|this) on\b|"
+                    r"\bruns? in (?:the )?famil|\brecur(?:s|red|rence)?\b|\bworsen|\bgets? worse\b|"
+                    r"\b(?:make|makes|making|made) (?:it|this|that|things|them|symptoms?|the \w+) worse\b", re.I)
 # Instructions that only invite contact: the model may read them as framing. Any other is medical advice.
 CONTACT = frozenset({"contact", "schedule"})
+# The words of advice about the correspondence itself ("Take whatever time you need to read through this", "Keep the
+# questions coming", "Look after yourself, and write any time"): everyday advice in no other words is guarded.
+# Advice about the patient's life ("Go easy on yourself", "Try to keep busy") stays advice.
+TALK = frozenset(stem(w) for w in """read reading question questions ask asking write writing send sending reply message
+messages note notes email letter call calling phone portal contact office team clinic time moment whenever whatever
+suit suits quiet following keep feel free mind else anything conversation talk speak bring family member welcome
+help slowly easier know tell hesitate touch care good""".split())
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,7 @@ class ClaimModel:
     reassure_coef: np.ndarray  # a second head: does the sentence reassure about the outcome?
     reassure_intercept: float
     reassure_threshold: float  # probabilities at or above it are reassurance
+    guarded_threshold: float = 0.0  # guarded statements (hedged, negated, everyday advice) are framing only below it
 
     def probability(self, texts: list[str]) -> np.ndarray:
         """Probability that each text states something clinical."""
@@ -67,13 +86,14 @@ class ClaimModel:
     def save(self, path: Path = DATA) -> None:
         np.savez_compressed(path, coef=self.coef.astype(np.float32), intercept=self.intercept, threshold=self.threshold,
                             reassure_coef=self.reassure_coef.astype(np.float32), reassure_intercept=self.reassure_intercept,
-                            reassure_threshold=self.reassure_threshold)
+                            reassure_threshold=self.reassure_threshold, guarded_threshold=self.guarded_threshold)
 
     @classmethod
     def load(cls, path: Path = DATA) -> "ClaimModel":
         z = np.load(path)
         return cls(z["coef"], float(z["intercept"]), float(z["threshold"]), z["reassure_coef"],
-                   float(z["reassure_intercept"]), float(z["reassure_threshold"]))
+                   float(z["reassure_intercept"]), float(z["reassure_threshold"]),
+                   float(z["guarded_threshold"]) if "guarded_threshold" in z else 0.0)
 
 
 def _logistic(x: np.ndarray, coef: np.ndarray, intercept: float) -> np.ndarray:
@@ -86,24 +106,39 @@ def claim_model() -> ClaimModel | None:
     return ClaimModel.load() if DATA.is_file() else None
 
 
-def may_clear(fact, flags: list[str]) -> bool:
-    """Only a statement the rules flag for its words alone, or advice that only invites contact, is the model's."""
-    if not set(flags) <= {"new_claim", "new_recommendation"} or fact.hedged or fact.content & VERDICT:
-        return False
+def model_tier(fact, flags: list[str]) -> str | None:
+    """How the model may judge a flagged fact: "plain" (flagged for its words alone, or advice that only invites
+    contact), "guarded" (hedged, negated or advice in everyday words: cleared only below the guarded threshold), or
+    None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, other flags)."""
+    if not set(flags) <= {"new_claim", "new_recommendation"} or fact.content & VERDICT or COURSE.search(fact.text):
+        return None
+    if any(e.kind in HARD_KINDS for e in fact.entities):
+        return None
     instructions = {e.key for e in fact.entities if e.kind == "instruction"}
-    if fact.negated and not (instructions == {"contact"} and len(fact.entities) == 1):
-        return False  # a "not" only in an invitation ("You don't need a reason to get in touch") is the model's
-    if fact.advice and not instructions & CONTACT:  # advice in everyday words ("You should sleep more") stays advice
-        return False
-    return not any(e.kind in HARD_KINDS for e in fact.entities) and instructions <= CONTACT
+    if not instructions <= CONTACT | {"advice"}:
+        return None
+    # a "not" only in an invitation ("You don't need a reason to get in touch") is plain
+    negated = fact.negated and not (instructions == {"contact"} and len(fact.entities) == 1)
+    everyday_advice = (fact.advice and not instructions & CONTACT) or "advice" in instructions
+    if everyday_advice and not fact.content <= TALK:
+        return None  # advice about the patient's life ("You should sleep more") stays advice
+    return "guarded" if fact.hedged or negated or everyday_advice else "plain"
 
 
-def reads_as_framing(texts: list[str]) -> list[bool]:
-    """Texts the shipped model reads as framing (all False without a model: the rules alone decide)."""
+def may_clear(fact, flags: list[str]) -> bool:
+    """Whether the model may read the fact as framing at its plain threshold."""
+    return model_tier(fact, flags) == "plain"
+
+
+def reads_as_framing(texts: list[str], guarded: list[bool] | None = None) -> list[bool]:
+    """Texts the shipped model reads as framing (all False without a model: the rules alone decide); a guarded text
+    must fall below the guarded threshold."""
     model = claim_model()
     if model is None or not texts:
         return [False] * len(texts)
-    return (model.probability(texts) < model.threshold).tolist()
+    guarded = guarded or [False] * len(texts)
+    return [bool(p < (model.guarded_threshold if g else model.threshold))
+            for p, g in zip(model.probability(texts), guarded)]
 
 
 def reassures(texts: list[str]) -> list[bool]:

@@ -210,13 +210,14 @@ _PACING_VERBS = ("take", "bear", "stick", "read", "go")
 _COGNITION_IMPERATIVE = frozenset("know remember understand realize note".split())
 _OFFER = re.compile(
     r"\b(?:feel free|(?:do not|don't) hesitate|let (?:me|us) know|reach out|get (?:back )?in touch|"
-    r"(?:contact|message|call|ask|asking|write to|tell|email) (?:me|us|our (?:office|team))|write (?:back|again)|send (?:another|a(?: quick)?) (?:message|note|line)|" + RING + r"|"
+    r"(?:contact|message|call|ask|asking|write to|tell|email) (?:me|us|our (?:office|team))|write (?:back|again|any ?time|whenever)|send (?:another|a(?: quick)?) (?:message|note|line)|" + RING + r"|"
     r"here (?:for|to (?:help|support|answer|listen)|whenever|any ?time|if (?:you|anything))|keep (?:me|us) (?:posted|updated|informed|in the loop)|(?:send|drop) (?:me|us) a (?:message|note|line)|"
     r"any (?:other |more |further )?questions?|ask (?:me )?anything)\b", re.I)
 _GENERIC_OBJECT = re.compile(r"\b(?:questions?|concerns?|anything|how you(?:'re| are) (?:feeling|doing|getting on)|any ?time|whenever|worries|need (?:anything|help|to talk|support)|"
                              r"(?:any|more|further|some) (?:more )?(?:information|support|guidance|help|details?|clarification)|"
                              r"(?:want|like|need) to (?:talk|chat)|if you(?:'re| are) unsure|ask for (?:help|support|more)|(?:when|whenever|if) (?:you )?need(?:ed| it)?\b|unclear|on your mind)\b", re.I)
-_CLOSING = re.compile(r"^\W*(?:please\s+)?(?:(?:(?:make sure|remember|be sure) to )?take (?:good )?care of yourself(?: too)?|take care|hang in there|all the best|(?:best|warm|warmest|kind) (?:wishes|regards)|"
+_CLOSING = re.compile(r"^\W*(?:please\s+)?(?:(?:(?:make sure|remember|be sure) to )?take (?:good )?care of yourself(?: too)?|take (?:good |great )?care|look after yourself|hang in there|all the best|"
+                      r"(?:with )?(?:best|warm|warmest|kind|kindest) (?:wishes|regards)(?: (?:from|to) (?:all of )?(?:us|me|the \w+|all)(?: (?:at|in) the \w+)?)?|"
                       r"regards|sincerely|warmly|be well|stay strong|"
                       r"wishing you (?:well|the best|a speedy recovery)|get well soon|(?:good|best of) luck)\W*$", re.I)
 _IMPERATIVE_LEAD = re.compile(r"^\W*(?:(?:please|also|and|so|just|then|now|but|meanwhile|first|finally)\b[\s,]*)*"

@@ -93,12 +93,12 @@ INSTRUCTIONS = [
     ("continue", r"continue(?:s|d)? (?:to take |taking |with |on )?|keep (?:on )?taking|keep using|keep up with|stay(?:ing)? on|remain on|carry on (?:with|taking)|stick with"),
     ("stop", r"stop(?:ping|ped)? (?:taking|using)|stop(?:ping|ped)?|discontinue(?:d)?|quit|come off|hold off on|hold off|hold (?:your |the )|pause"),
     ("start", r"start(?:ing)? (?!feeling|to feel|to get better)|begin(?:ning)?|initiate|switch(?:ing)? to|add(?:ing)? (?=\w+ (?:to|mg))|try(?:ing)? (?=\w+ (?:mg|for|at)\b)"),
-    ("increase", r"increas(?:e|ing)|rais(?:e|ing)(?! (?:this|it|that|something|any|an? (?:concern|question|issue)|concerns|questions|the (?:issue|question|concern|subject|topic)))|go up to|up (?:the|your) dose|doubl(?:e|ing)"),
+    ("increase", r"increas(?:e|ing)|rais(?:e|ing)(?! (?:this|it|that|something|any|an? (?:concern|question|issue)|(?:more |new |further |other |some )?(?:concerns|questions)|the (?:issue|question|concern|subject|topic)))|go up to|up (?:the|your) dose|doubl(?:e|ing)(?! vision| check)"),
     ("decrease", r"decreas(?:e|ing)|reduc(?:e|ing)|lower(?:ing)? (?:the|your) dose|cut (?:back|down)|taper(?:ing)?|wean(?:ing)?|go down to"),
-    ("take", r"(?<!to )tak(?:e|ing) (?!care|your time|a moment|a breath|a deep|it easy|a step|comfort|heart|time)|(?<!keep )us(?:e|ing) (?=(?:the|your|an?|it|this)\b)|apply(?:ing)? |inject(?:ing)? |swallow "),
+    ("take", r"(?<!to )tak(?:e|ing) (?!(?:good |great )?care|your time|a moment|a breath|a deep|it easy|a step|comfort|heart|time)|(?<!keep )us(?:e|ing) (?=(?:the|your|an?|it|this)\b)|apply(?:ing)? |inject(?:ing)? |swallow "),
     ("avoid", r"avoid(?:ing)?|cut(?:ting)? out|stay away from|refrain from|steer clear of|do not eat|don't eat|do not drink|don't drink|no alcohol|limit(?:ing)? (?:your )?(?:alcohol|salt|sodium|caffeine|sugar)"),
     ("repeat", r"repeat(?:ing|ed)?|recheck(?:ing)?|re-check|redo|retest(?:ing)?|check (?:it|this|that|them) again|do (?:it|this|another) again|another (?=\w+ (?:test|scan|check))"),
-    ("schedule", r"schedul(?:e|ing)|book(?:ing)?|arrang(?:e|ing)|set(?:ting)? up (?:an?|your)|make an appointment|follow(?:-| )?up|come (?:back )?in|come back|return (?:to|for|in)|see you (?:in|next|on|at)|appointment|visit (?=in|next)"),
+    ("schedule", r"(?<!sleep )(?<!sleeping )(?<!eating )(?<!feeding )(?<!dosing )(?<!medication )schedul(?:e|ing)|book(?:ing)?|arrang(?:e|ing)|set(?:ting)? up (?:an?|your)|make an appointment|follow(?:-| )?up|come (?:back )?in|come back|return (?:to|for|in)|see you (?:in|next|on|at)|appointment|visit (?=in|next)"),
     ("contact", r"call (?:us|me|the office|the clinic|our office|your)|contact (?:us|me|the|your)|phone (?:us|me|the)|message (?:us|me)|send (?:me|us) a message|reach out|keep reaching out|let (?:me|us|the (?:team|office|clinic|surgery|practice)|your (?:nurse|doctor|care team)) know|write (?:to (?:me|us)|(?:me |us )?again|back|any ?time|whenever)|drop (?:me|us) a (?:line|note|message)|notify (?:us|me)|get in touch|(?:keep|stay) in touch|"
      + RING + r"|keep (?:me|us|the team) (?:posted|updated|informed|in the loop)|email (?:me|us|the)|message (?:the|your) (?:office|clinic|team|practice|care team)"),
     ("monitor", r"monitor(?:ing)?|keep track|track(?:ing)? (?:your|it)|keep an eye on|watch (?:for|out for)|keep a (?:log|diary|journal|record)|log your|check your|measure your|weigh yourself|write down"),
@@ -109,7 +109,7 @@ INSTRUCTIONS = [
     ("lifestyle", r"quit smoking|stop smoking|lose weight|weight loss|los(?:e|ing) (?:\w+ )?(?:pounds|weight)|(?:cut back on|limit) alcohol"),
     ("plan", r"(?:provide|offer|discuss|consider|explore|add|start|try|look at|go over) (?:some |any )?(?:additional|further|other|more|new|alternative|different) (?:treatments?|options|therapy|therapies|medications?|medicines?|tests?|testing|steps)|treatment options|treatment plan|next steps"),
     ("refer", r"refer(?:ral|ring|red)?|see (?:a|an|the) (?=\w*(?:ist|specialist|surgeon|therapist|clinic))|consult(?:ation)?|second opinion"),
-    ("get-test", r"get (?:an?|the|your|some) (?=\w+)|have (?:an?|the) (?=\w+ (?:scan|test|done))|go (?:for|get) (?:an?|the)|(?<!in )(?<!in that )(?<!in this )order(?:ed|ing)?(?! to\b)|we will (?:do|run|check)|we'll (?:do|run|check)"),
+    ("get-test", r"get (?:an?|the|your|some) (?!(?:chance|moment|minute|second)\b)(?=\w+)|have (?:an?|the) (?=\w+ (?:scan|test|done))|go (?:for|get) (?:an?|the)|(?<!in )(?<!in that )(?<!in this )order(?:ed|ing)?(?! to\b)|we will (?:do|run|check)|we'll (?:do|run|check)"),
 ]
 INSTRUCTION_RE = re.compile("|".join(f"(?P<{name.replace('-', '_')}>\\b(?:{pat})(?:\\b|(?<=\\s)))" for name, pat in INSTRUCTIONS), re.I)
 # Groups that a paraphrase may swap for each other; groups that contradict each other.

@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..text import HEDGE, split_sentences
 from .extract import Fact, extract_facts
 from .match import FactMatch, _llm_rejudge, _precision_side, _recall_side, _Similarity
-from .claims import may_clear, reads_as_framing, reassures
+from .claims import model_tier, reads_as_framing, reassures
 from .content import speaks_to_feelings
 from .reflect import mask_patient_words, names_only_known, read_patient, reflects_patient
 
@@ -119,7 +119,11 @@ def _framing(edited, supported, unsupported, orig_facts, message):
     """Statements flagged only for their words that the claim model reads as framing become supported (:mod:`.claims`).
     When everything they name comes from the patient's message or the original, the model reads them with the
     patient's words masked: "Waking up with side pain must be unsettling" is judged by how it speaks, not by "pain"."""
-    todo = [m for m in unsupported if may_clear(m.fact, m.flags)]
+    def knows_all(m):  # a symptom or condition named by neither the message nor the original is new, however said
+        return message and names_only_known(m.fact, message, orig_facts) or not any(
+            e.kind in ("condition", "symptom", "term") for e in m.fact.entities)
+    tiers = {id(m): model_tier(m.fact, m.flags) for m in unsupported}
+    todo = [m for m in unsupported if tiers[id(m)] and knows_all(m)]
     if not todo:
         return supported, unsupported
     sentences = split_sentences(edited)
@@ -128,7 +132,7 @@ def _framing(edited, supported, unsupported, orig_facts, message):
         return mask_patient_words(text, message) if message and names_only_known(m.fact, message, orig_facts) else text
     # the sentence and the clause itself must both read as framing ("I'm sorry; it tends to run in families")
     texts = [read(m, _sentence_of(m.fact, edited, sentences)) for m in todo] + [read(m, m.fact.text) for m in todo]
-    framing = reads_as_framing(texts)
+    framing = reads_as_framing(texts, [tiers[id(m)] == "guarded" for m in todo] * 2)
     cleared = {id(m) for i, m in enumerate(todo) if framing[i] and framing[i + len(todo)]}
     supported = supported + [FactMatch(m.fact, m.counterpart, "framing: no clinical claim (claim model)", m.similarity)
                              for m in todo if id(m) in cleared]
