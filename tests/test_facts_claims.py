@@ -40,10 +40,7 @@ def test_the_model_tells_framing_from_claims():
     claims = ["This kind of rash usually spreads to the arms within a day.", "Stress can make this worse.",
               "The swelling tends to come back after exercise."]
     assert reads_as_framing(framing) == [True, True, True]
-    assert min(claim_model().probability(claims)) > max(claim_model().probability(framing))
-    # at the threshold (98 % of clinical statements above it) "Stress can make this worse" (0.13) reads as framing:
-    # the checker holds it by its verdict on the course ("make this worse", claims.COURSE), tested end to end below
-    assert reads_as_framing(claims) == [False, True, False]
+    assert reads_as_framing(claims) == [False, False, False]
 
 
 @pytest.mark.parametrize("added", [
@@ -196,7 +193,7 @@ def test_what_the_model_may_clear():
 @pytest.mark.parametrize("text,tier", [
     ("Warm wishes, and do keep in touch.", "plain"),
     ("You may have mixed feelings reading this.", "guarded"),  # hedged
-    ("You don't have to wait until your next visit to ask me something.", "guarded"),  # negated
+    ("You don't have to wait until your next visit to ask me something.", None),  # negated: the rules
     ("Take whatever time you need to read through this.", "guarded"),  # advice about the correspondence
     ("Go easy on yourself over the next few days.", None),  # advice about the patient's life
     ("Make sure someone close to you knows what's going on.", None),
@@ -204,7 +201,7 @@ def test_what_the_model_may_clear():
     ("It rarely turns into anything more serious.", None),
 ])
 def test_which_statements_the_model_may_judge(text, tier):
-    """Hedged, negated and correspondence-advice statements were never the model's (a fifth of the false alarms on
+    """Hedged and correspondence-advice statements were never the model's (a fifth of the false alarms on
     framing by other writers: benchmarks/data/heldout_1123-1125.json); now it judges them at a strict threshold."""
     facts, _ = extract_facts(text)
     assert facts and {model_tier(f, ["new_claim", "new_recommendation"]) for f in facts} == {tier}
@@ -213,8 +210,9 @@ def test_which_statements_the_model_may_judge(text, tier):
 def test_guarded_statements_need_a_confident_model():
     model = claim_model()
     assert 0.0 < model.guarded_threshold < model.threshold
-    # 0.13: under the plain threshold, above the guarded one
-    assert reads_as_framing(["Stress can make this worse."] * 2, [False, True]) == [True, False]
+    p = float(model.probability(["Keep the questions coming."])[0])  # about 0.03
+    assert reads_as_framing(["Keep the questions coming."] * 2, [False, True]) == [True, p < model.guarded_threshold]
+    assert reads_as_framing(["Stress can make this worse."] * 2, [False, True]) == [False, False]
 
 
 @pytest.mark.parametrize("added", [

@@ -117,12 +117,14 @@ def model_tier(fact, flags: list[str]) -> str | None:
     instructions = {e.key for e in fact.entities if e.kind == "instruction"}
     if not instructions <= CONTACT | {"advice"}:
         return None
-    # a "not" only in an invitation ("You don't need a reason to get in touch") is plain
-    negated = fact.negated and not (instructions == {"contact"} and len(fact.entities) == 1)
+    # a "not" only in an invitation ("You don't need a reason to get in touch") is plain; any other stays with the
+    # rules (guarded, negated statements let a quarter of the blind pools' false reassurance through)
+    if fact.negated and not (instructions == {"contact"} and len(fact.entities) == 1):
+        return None
     everyday_advice = (fact.advice and not instructions & CONTACT) or "advice" in instructions
     if everyday_advice and not fact.content <= TALK:
         return None  # advice about the patient's life ("You should sleep more") stays advice
-    return "guarded" if fact.hedged or negated or everyday_advice else "plain"
+    return "guarded" if fact.hedged or everyday_advice else "plain"
 
 
 def may_clear(fact, flags: list[str]) -> bool:
