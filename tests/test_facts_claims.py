@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from empathy.facts import check_facts, extract_entities, extract_facts
-from empathy.facts.claims import ClaimModel, claim_model, may_clear, model_tier, reads_as_framing, reassures
+from empathy.facts.claims import ClaimModel, claim_model, model_tier, reads_as_framing, reassures
 from empathy.facts.content import speaks_to_feelings
 
 DRAFT = ("Your symptoms suggest a urinary tract infection. Take nitrofurantoin 100 mg twice a day for five days. "
@@ -138,7 +138,7 @@ def test_invitations_and_talk_about_the_message_are_not_clinical(added):
     facts, _ = extract_facts(added)
     kinds = {e.kind for f in facts for e in f.entities}
     assert not kinds & {"time", "duration", "number"}, kinds
-    assert all(may_clear(f, ["new_recommendation"]) for f in facts if f.advice or f.negated)
+    assert all(model_tier(f, ["new_recommendation"]) == "plain" for f in facts if f.advice or f.negated)
 
 
 @pytest.mark.parametrize("closer", ["Thank you again, and take good care.", "Best regards from all of us at the clinic.",
@@ -185,9 +185,9 @@ def test_the_model_never_clears_claims_or_medical_advice(added, flag):
 def test_what_the_model_may_clear():
     fact = extract_facts("Warm wishes, and do keep in touch.")[0]
     drug = extract_facts("Ibuprofen might help with this.")[0]
-    assert fact and may_clear(fact[0], ["new_recommendation"])
-    assert not may_clear(fact[0], ["new_recommendation", "false_reassurance"])
-    assert drug and not may_clear(drug[0], ["new_claim"])
+    assert fact and model_tier(fact[0], ["new_recommendation"]) == "plain"
+    assert model_tier(fact[0], ["new_recommendation", "false_reassurance"]) is None
+    assert drug and model_tier(drug[0], ["new_claim"]) is None
 
 
 @pytest.mark.parametrize("text,tier", [

@@ -9,10 +9,10 @@ drug, dose, test, referral, value, instruction or reassurance), no verdict on th
 embedding; below the threshold it is framing. The same holds for "advice" that only invites contact ("Feel free to
 call the office"), with or without a "not" ("You don't need a reason to get in touch").
 Everything else stays with the rules: a new drug, test, dose or medical instruction is never cleared by a model.
-A statement that is hedged, negated or advice in everyday words ("Take whatever time you need to read this", "You
-may have mixed feelings reading this") is *guarded*: the model clears it only far below the threshold, where in
-cross-validation almost no clinical statement of that kind fell (hedged diagnoses and everyday medical advice
-score high: "It sounds like you may have paronychia" 0.81).
+A statement that is hedged, or advice about the correspondence itself ("Take whatever time you need to read this",
+"You may have mixed feelings reading this"), is *guarded*: the model clears it only far below the threshold, where
+in cross-validation no clinical statement of that kind fell (hedged diagnoses score high: "It sounds like you may
+have paronychia" 0.81). Negated statements and advice about the patient's life stay with the rules.
 
 It also stands in for the feeling words a reflection of the patient's message needs (:mod:`.reflect`): "Dealing with
 shortness of breath is clearly taking a lot out of you" names no emotion from a list, but with the patient's own
@@ -73,7 +73,7 @@ class ClaimModel:
     reassure_coef: np.ndarray  # a second head: does the sentence reassure about the outcome?
     reassure_intercept: float
     reassure_threshold: float  # probabilities at or above it are reassurance
-    guarded_threshold: float = 0.0  # guarded statements (hedged, negated, everyday advice) are framing only below it
+    guarded_threshold: float = 0.0  # guarded statements (hedged, advice about the correspondence): framing only below
 
     def probability(self, texts: list[str]) -> np.ndarray:
         """Probability that each text states something clinical."""
@@ -108,8 +108,9 @@ def claim_model() -> ClaimModel | None:
 
 def model_tier(fact, flags: list[str]) -> str | None:
     """How the model may judge a flagged fact: "plain" (flagged for its words alone, or advice that only invites
-    contact), "guarded" (hedged, negated or advice in everyday words: cleared only below the guarded threshold), or
-    None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, other flags)."""
+    contact), "guarded" (hedged, or advice about the correspondence: cleared only below the guarded threshold), or
+    None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, a negation, advice
+    about the patient's life, other flags)."""
     if not set(flags) <= {"new_claim", "new_recommendation"} or fact.content & VERDICT or COURSE.search(fact.text):
         return None
     if any(e.kind in HARD_KINDS for e in fact.entities):
@@ -125,11 +126,6 @@ def model_tier(fact, flags: list[str]) -> str | None:
     if everyday_advice and not fact.content <= TALK:
         return None  # advice about the patient's life ("You should sleep more") stays advice
     return "guarded" if fact.hedged or everyday_advice else "plain"
-
-
-def may_clear(fact, flags: list[str]) -> bool:
-    """Whether the model may read the fact as framing at its plain threshold."""
-    return model_tier(fact, flags) == "plain"
 
 
 def reads_as_framing(texts: list[str], guarded: list[bool] | None = None) -> list[bool]:

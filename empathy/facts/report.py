@@ -119,17 +119,17 @@ def _framing(edited, supported, unsupported, orig_facts, message):
     """Statements flagged only for their words that the claim model reads as framing become supported (:mod:`.claims`).
     When everything they name comes from the patient's message or the original, the model reads them with the
     patient's words masked: "Waking up with side pain must be unsettling" is judged by how it speaks, not by "pain"."""
-    def knows_all(m):  # a symptom or condition named by neither the message nor the original is new, however said
-        return message and names_only_known(m.fact, message, orig_facts) or not any(
-            e.kind in ("condition", "symptom", "term") for e in m.fact.entities)
     tiers = {id(m): model_tier(m.fact, m.flags) for m in unsupported}
-    todo = [m for m in unsupported if tiers[id(m)] and knows_all(m)]
+    known = {id(m): bool(message) and names_only_known(m.fact, message, orig_facts) for m in unsupported}
+    # a symptom or condition named by neither the message nor the original is new, however it is said
+    todo = [m for m in unsupported if tiers[id(m)] and (known[id(m)] or not any(
+        e.kind in ("condition", "symptom", "term") for e in m.fact.entities))]
     if not todo:
         return supported, unsupported
     sentences = split_sentences(edited)
 
     def read(m, text):
-        return mask_patient_words(text, message) if message and names_only_known(m.fact, message, orig_facts) else text
+        return mask_patient_words(text, message) if known[id(m)] else text
     # the sentence and the clause itself must both read as framing ("I'm sorry; it tends to run in families")
     texts = [read(m, _sentence_of(m.fact, edited, sentences)) for m in todo] + [read(m, m.fact.text) for m in todo]
     framing = reads_as_framing(texts, [tiers[id(m)] == "guarded" for m in todo] * 2)
