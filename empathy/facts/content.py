@@ -218,8 +218,13 @@ _GENERIC_OBJECT = re.compile(r"\b(?:questions?|concerns?|anything|how you(?:'re|
                              r"(?:want|like|need) to (?:talk|chat)|if you(?:'re| are) unsure|ask for (?:help|support|more)|(?:when|whenever|if) (?:you )?need(?:ed| it)?\b|unclear|on your mind)\b", re.I)
 _CLOSING = re.compile(r"^\W*(?:please\s+)?(?:(?:(?:make sure|remember|be sure) to )?take (?:good )?care of yourself(?: too)?|take (?:good |great )?care|look after yourself|hang in there|all the best|"
                       r"(?:with )?(?:best|warm|warmest|kind|kindest) (?:wishes|regards)(?: (?:from|to) (?:all of )?(?:us|me|the \w+|all)(?: (?:at|in) the \w+)?)?|"
-                      r"regards|sincerely|warmly|be well|stay strong|"
+                      r"regards|sincerely|warmly|be well|stay well|keep well|stay strong|(?:do not|don't) hesitate to (?:get in touch|reach out|write|contact (?:me|us|the (?:office|clinic|practice|surgery|team)))|"
+
                       r"wishing you (?:well|the best|a speedy recovery)|get well soon|(?:good|best of) luck)\W*$", re.I)
+# A valediction signed: "Warmly, Sarah (Dr. Chen's nurse)", "Regards, Jen, RN". The names in it are no facts.
+_SIGNED = re.compile(r"^\W*(?:(?:with )?(?:best|warm|warmest|kind|kindest) (?:wishes|regards)|regards|sincerely|warmly|"
+                    r"yours(?: sincerely| truly| faithfully)?|best|cheers|many thanks|with thanks),\s+"
+                    r"(?!.*\b(?:who|will|should|take|start|stop|please|you|your)\b)(?:(?:Dr|Mrs?|Ms)\.|[^\d.!?;:]){1,60}$", re.I)
 _IMPERATIVE_LEAD = re.compile(r"^\W*(?:(?:please|also|and|so|just|then|now|but|meanwhile|first|finally)\b[\s,]*)*"
                               r"(?P<verb>[a-z][a-z']*)(?P<rest>.*)$", re.I | re.S)
 _VALIDATION = re.compile(
@@ -327,7 +332,7 @@ def concern_slot(text: str, start: int, end: int) -> bool:
 def imperative(text: str) -> str | None:
     """"advice" for an imperative clause (Go easy on yourself.), "offer" for an invitation (Please ask me anything.),
     "closing" for a sign-off (Take care.), "cognition" for "Please know/remember ..."; None otherwise."""
-    if _CLOSING.match(text):
+    if _CLOSING.match(text) or _SIGNED.match(text.strip()):
         return "closing"
     if _OFFER.search(text) and _GENERIC_OBJECT.search(text):
         return "offer"

@@ -203,6 +203,8 @@ def extract_entities(text: str, offset: int = 0) -> list[Entity]:
     _add_terms(text, words, vocab.terms, add, out)
     idioms = [(m.start() + offset, m.end() + offset) for m in _NOT_A_FINDING.finditer(text)]
     out = [e for e in out if not (e.kind == "finding" and any(a <= e.start < b for a, b in idioms))]
+    practice = [(m.start() + offset, m.end() + offset) for m in _THE_PRACTICE.finditer(text)]
+    out = [e for e in out if not (e.key == "surgery" and any(a <= e.start < b for a, b in practice))]
     out.sort(key=lambda e: e.start)
     return out
 
@@ -213,6 +215,12 @@ _NOT_A_FINDING = re.compile(
     r"|\b(?:is|it's|was|were|be) (?:very |really |quite |so )?clear (?:that|how|why|what|to me|from)\b"
     r"|\bas normal\b|\b(?:stay|keep|be|remain|staying|keeping)(?: things)? positive\b"
     r"|\bpositive (?:note|step|steps|attitude|outlook|thinking|side|change|changes)\b", re.I)
+
+# "The surgery" as the GP practice (British): "contact the surgery", "the surgery can arrange a call".
+_THE_PRACTICE = re.compile(
+    r"\b(?:contact|ring|call|phone|email|write to|reach|come (?:in)?to|pop into) (?:the|our|your) (?:GP |doctor's )?surgery\b"
+    r"|\b(?:the|our|your) (?:GP )?surgery(?:'s)? (?:can|will|team|staff|reception|receptionists?|phone|number|line|inbox)\b",
+    re.I)
 
 
 _MED_CONTEXT = re.compile(r"\b(?:take|taking|start|starting|prescrib\w*|medications?|medicines?|drugs?|dose of|course of|"
@@ -318,8 +326,8 @@ def _sentence_facts(text: str, s: int, e: int, ents: list[Entity]) -> list[Fact]
     """The facts of one sentence: its clauses, framing clauses left out, the rest cut only where both sides
     carry content of their own."""
     sentence = text[s:e]
-    if _GREETING.match(sentence):
-        return []
+    if _GREETING.match(sentence) or imperative(sentence) == "closing":
+        return []  # a whole sentence of sign-off ("Stay well.", "Regards, Jen, RN"): the names in it are no facts
     if imperative(sentence) in ("offer", "closing") and is_framing(sentence, _concern_only(ents, sentence, s)):
         return []  # "If you need anything in the meantime, get in touch": an offer whole, though no clause is one
     # clauses at every cut; each is framing or information

@@ -31,7 +31,7 @@ DRUG_MORPH = re.compile(
 # Everyday words that happen to end like medical ones.
 NOT_TERMS = frozenset("""
 diagnosis diagnoses prognosis prognoses hypnosis osmosis analysis emphasis thesis basis crisis
-aroma diploma coma soma chroma stoma stigma dogma trauma academia empathy sympathy apathy telepathy antipathy
+aroma diploma coma soma chroma stoma stigma dogma trauma academia empathy sympathy sympathies apathy telepathy antipathy
 nostalgia program programs diagram diagrams telegram instagram kilogram kilograms milligram milligrams microgram
 micrograms hologram anagram histogram photography biography geography choreography calligraphy bibliography
 typography pornography paragraph mechanism organism tourism criticism optimism pessimism realism journalism
