@@ -318,6 +318,11 @@ def test_a_reassuring_original_lets_the_edit_reassure_in_its_own_words():
     ("Your thyroid is underactive.", "Your thyroid is overactive."),
     ("This looks like an acute infection.", "This looks like a chronic infection."),
     ("Your white cell count is increased.", "Your white cell count is decreased."),
+    # how often and how much, in words (heldout_1126.json): caught 1 of 7 and 4 of 7 before
+    ("Your symptoms point to frequent urination from an infection.", "Your symptoms point to infrequent urination from an infection."),
+    ("You have occasionally gastrointestinal issues.", "You have frequently gastrointestinal issues."),
+    ("I recommend starting a course of antibiotics.", "I recommend starting a one-off dose of antibiotics."),
+    ("The blockage is likely temporary.", "The blockage is likely permanent."),
 ])
 def test_a_value_changed_in_words_is_caught(original, edited):
     rep = check_facts(original, edited)
