@@ -129,7 +129,8 @@ HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_held
 # fourth writer who saw no checker code and no other set, is the blind one (run once, at the end).
 # 1126 was read and tuned on in turn (sign-offs, the fine-tuned claim head; 2026-11-23, sixth session): the blind sets
 # are now heldout_1127.json (a family physician's voice) and heldout_1128.json (a hospital specialist's, partly
-# British), each by a writer who saw no checker code and no other set, run once at the end.
+# British), each by a writer who saw no checker code and no other set; run three times at the end of that round
+# (fine-tuned claim head, dropped; final claim model; final checker), read as numbers only, nothing tuned on them.
 DATA = perturb.realworld.ROOT / "benchmarks" / "data"
 WRITTEN = {"dev": [DATA / "framing_dev2.json"],
            "blind": [DATA / f"heldout_{n}.json" for n in (1123, 1124, 1125, 1126, 1127, 1128)]}
