@@ -216,15 +216,16 @@ _OFFER = re.compile(
 _GENERIC_OBJECT = re.compile(r"\b(?:questions?|concerns?|anything|how you(?:'re| are) (?:feeling|doing|getting on)|any ?time|whenever|worries|need (?:anything|help|to talk|support)|"
                              r"(?:any|more|further|some) (?:more )?(?:information|support|guidance|help|details?|clarification)|"
                              r"(?:want|like|need) to (?:talk|chat)|if you(?:'re| are) unsure|ask for (?:help|support|more)|(?:when|whenever|if) (?:you )?need(?:ed| it)?\b|unclear|on your mind)\b", re.I)
+# "Best wishes", "Kind regards": a sign-off alone, with its senders, or signed (_SIGNED).
+_REGARDS = r"(?:with )?(?:best|warm|warmest|kind|kindest) (?:wishes|regards)"
 _CLOSING = re.compile(r"^\W*(?:please\s+)?(?:(?:(?:make sure|remember|be sure) to )?take (?:good )?care of yourself(?: too)?|take (?:good |great )?care|look after yourself|hang in there|all the best|"
-                      r"(?:with )?(?:best|warm|warmest|kind|kindest) (?:wishes|regards)(?: (?:from|to) (?:all of )?(?:us|me|the \w+|all)(?: (?:at|in) the \w+)?)?|"
+                      + _REGARDS + r"(?: (?:from|to) (?:all of )?(?:us|me|the \w+|all)(?: (?:at|in) the \w+)?)?|"
                       r"regards|sincerely|warmly|be well|stay well|keep well|stay strong|(?:do not|don't) hesitate to (?:get in touch|reach out|write|contact (?:me|us|the (?:office|clinic|practice|surgery|team)))|"
-
                       r"wishing you (?:well|the best|a speedy recovery)|get well soon|(?:good|best of) luck)\W*$", re.I)
 # A valediction signed: "Warmly, Sarah (Dr. Chen's nurse)", "Regards, Jen, RN". The names in it are no facts.
-_SIGNED = re.compile(r"^\W*(?:(?:with )?(?:best|warm|warmest|kind|kindest) (?:wishes|regards)|regards|sincerely|warmly|"
-                    r"yours(?: sincerely| truly| faithfully)?|best|cheers|many thanks|with thanks),\s+"
-                    r"(?!.*\b(?:who|will|should|take|start|stop|please|you|your)\b)(?:(?:Dr|Mrs?|Ms)\.|[^\d.!?;:]){1,60}$", re.I)
+_SIGNED = re.compile(r"^\W*(?:" + _REGARDS + r"|regards|sincerely|warmly|yours(?: sincerely| truly| faithfully)?|best|cheers|"
+                     r"many thanks|with thanks),\s+(?!.*\b(?:who|will|should|take|start|stop|please|you|your)\b)"
+                     r"(?:(?:Dr|Mrs?|Ms)\.|[^\d.!?;:]){1,60}$", re.I)
 _IMPERATIVE_LEAD = re.compile(r"^\W*(?:(?:please|also|and|so|just|then|now|but|meanwhile|first|finally)\b[\s,]*)*"
                               r"(?P<verb>[a-z][a-z']*)(?P<rest>.*)$", re.I | re.S)
 _VALIDATION = re.compile(

@@ -326,9 +326,10 @@ def _sentence_facts(text: str, s: int, e: int, ents: list[Entity]) -> list[Fact]
     """The facts of one sentence: its clauses, framing clauses left out, the rest cut only where both sides
     carry content of their own."""
     sentence = text[s:e]
-    if _GREETING.match(sentence) or imperative(sentence) == "closing":
+    kind = imperative(sentence)
+    if _GREETING.match(sentence) or kind == "closing":
         return []  # a whole sentence of sign-off ("Stay well.", "Regards, Jen, RN"): the names in it are no facts
-    if imperative(sentence) in ("offer", "closing") and is_framing(sentence, _concern_only(ents, sentence, s)):
+    if kind == "offer" and is_framing(sentence, _concern_only(ents, sentence, s)):
         return []  # "If you need anything in the meantime, get in touch": an offer whole, though no clause is one
     # clauses at every cut; each is framing or information
     bounds, last = [], 0
