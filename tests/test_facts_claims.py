@@ -211,6 +211,10 @@ def test_what_the_model_may_clear():
     ("Warm wishes, and do keep in touch.", "plain"),
     ("You may have mixed feelings reading this.", "guarded"),  # hedged
     ("You don't have to wait until your next visit to ask me something.", None),  # negated: the rules
+    ("Please don't apologise for asking.", "guarded"),  # negated, in words about the correspondence alone
+    ("I've read your message twice to make sure I didn't miss anything.", "guarded"),
+    ("You don't need to come in.", None),  # a negated plan
+    ("This isn't something that spreads.", None),
     ("Take whatever time you need to read through this.", "guarded"),  # advice about the correspondence
     ("Go easy on yourself over the next few days.", None),  # advice about the patient's life
     ("Make sure someone close to you knows what's going on.", None),
@@ -290,6 +294,14 @@ def test_reassurance_without_any_medical_word_is_named_reassurance():
     needs, flags, why = review(f"{DRAFT} You'll be feeling like yourself again very soon.")
     assert needs and "false_reassurance" in flags, (flags, why)
     assert reassures(["You'll be feeling like yourself again very soon.", "We will check a urine culture."]) == [True, False]
+
+
+@pytest.mark.parametrize("added", ["Stay well.", "Take care.", "Warm wishes, Dr. Okafor"])
+def test_a_sign_off_is_not_reassurance(added):
+    """Found on written framing (heldout_1126, dev): "Stay well." carried no fact but the reassurance head read it
+    as reassurance."""
+    needs, flags, why = review(f"{DRAFT} {added}")
+    assert not needs, (flags, why)
 
 
 def test_validation_wishes_and_apologies_are_not_reassurance():

@@ -12,7 +12,8 @@ Everything else stays with the rules: a new drug, test, dose or medical instruct
 A statement that is hedged, or advice about the correspondence itself ("Take whatever time you need to read this",
 "You may have mixed feelings reading this"), is *guarded*: the model clears it only far below the threshold, where
 in cross-validation no clinical statement of that kind fell (hedged diagnoses score high: "It sounds like you may
-have paronychia" 0.81). Negated statements and advice about the patient's life stay with the rules.
+have paronychia" 0.81). A negated statement in words about the correspondence alone ("Please don't apologise for
+asking") is guarded too; other negated statements and advice about the patient's life stay with the rules.
 
 It also stands in for the feeling words a reflection of the patient's message needs (:mod:`.reflect`): "Dealing with
 shortness of breath is clearly taking a lot out of you" names no emotion from a list, but with the patient's own
@@ -62,7 +63,8 @@ CONTACT = frozenset({"contact", "schedule"})
 TALK = frozenset(stem(w) for w in """read reading question questions ask asking write writing send sending reply message
 messages note notes email letter call calling phone portal contact office team clinic time moment whenever whatever
 suit suits quiet following keep feel free mind else anything conversation talk speak bring family member welcome
-help slowly easier know tell hesitate touch care good""".split())
+help slowly easier know tell hesitate touch care good apologise apologize sorry twice miss nuisance bother bothering
+silly rush hurry desk front reception receptionist staff jargon through use line main""".split())
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,8 @@ def claim_model() -> ClaimModel | None:
 def model_tier(fact, flags: list[str]) -> str | None:
     """How the model may judge a flagged fact: "plain" (flagged for its words alone, or advice that only invites
     contact), "guarded" (hedged, or advice about the correspondence: cleared only below the guarded threshold), or
-    None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, a negation, advice
-    about the patient's life, other flags)."""
+    None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, a negation outside words
+    about the correspondence, advice about the patient's life, other flags)."""
     if not set(flags) <= {"new_claim", "new_recommendation"} or fact.content & VERDICT or COURSE.search(fact.text):
         return None
     if any(e.kind in HARD_KINDS for e in fact.entities):
@@ -118,10 +120,13 @@ def model_tier(fact, flags: list[str]) -> str | None:
     instructions = {e.key for e in fact.entities if e.kind == "instruction"}
     if not instructions <= CONTACT | {"advice"}:
         return None
-    # a "not" only in an invitation ("You don't need a reason to get in touch") is plain; any other stays with the
-    # rules (guarded, negated statements let a quarter of the blind pools' false reassurance through)
+    # a "not" only in an invitation ("You don't need a reason to get in touch") is plain; one in words about the
+    # correspondence alone ("Please don't apologise for asking", "I didn't want to miss anything in your message") is
+    # guarded; any other stays with the rules (guarded, negated statements let a quarter of the blind pools' false
+    # reassurance through)
     if fact.negated and not (instructions == {"contact"} and len(fact.entities) == 1):
-        return None
+        talk_only = fact.content and fact.content <= TALK and not instructions & CONTACT  # "don't need to come in"
+        return "guarded" if talk_only else None
     everyday_advice = (fact.advice and not instructions & CONTACT) or "advice" in instructions
     if everyday_advice and not fact.content <= TALK:
         return None  # advice about the patient's life ("You should sleep more") stays advice

@@ -322,13 +322,19 @@ def _extract_facts_cached(text: str) -> tuple[tuple[Fact, ...], tuple[tuple[int,
     return tuple(facts), tuple(other)
 
 
+def courtesy(sentence: str) -> bool:
+    """A whole sentence of greeting or sign-off ("Hi Maria,", "Stay well.", "Regards, Jen, RN"): no fact, and no
+    reassurance either."""
+    return bool(_GREETING.match(sentence)) or imperative(sentence) == "closing"
+
+
 def _sentence_facts(text: str, s: int, e: int, ents: list[Entity]) -> list[Fact]:
     """The facts of one sentence: its clauses, framing clauses left out, the rest cut only where both sides
     carry content of their own."""
     sentence = text[s:e]
+    if courtesy(sentence):
+        return []  # the names in a signature are no facts
     kind = imperative(sentence)
-    if _GREETING.match(sentence) or kind == "closing":
-        return []  # a whole sentence of sign-off ("Stay well.", "Regards, Jen, RN"): the names in it are no facts
     if kind == "offer" and is_framing(sentence, _concern_only(ents, sentence, s)):
         return []  # "If you need anything in the meantime, get in touch": an offer whole, though no clause is one
     # clauses at every cut; each is framing or information

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..text import HEDGE, split_sentences
-from .extract import Fact, extract_facts
+from .extract import Fact, courtesy, extract_facts
 from .match import FactMatch, _llm_rejudge, _precision_side, _recall_side, _Similarity
 from .claims import model_tier, reads_as_framing, reassures
 from .content import speaks_to_feelings
@@ -150,11 +150,12 @@ def _norm(text: str) -> str:
 def _reassurance(original, edited, supported, unsupported, restated):
     """An added, unhedged sentence the reassurance model reads as reassurance, in a reply whose original reassures
     nowhere, is false reassurance (:mod:`.claims`); sentences already flagged are also named reassurance. A sentence
-    that restates a fact of the original ("The urinalysis came back normal") or speaks to feelings is not added."""
+    that restates a fact of the original ("The urinalysis came back normal"), speaks to feelings or signs off ("Stay
+    well.") is not added."""
     base = _norm(original)
     added = [(s, e) for s, e in split_sentences(edited)
              if _norm(edited[s:e]) not in base and not HEDGE.search(edited[s:e]) and not speaks_to_feelings(edited[s:e])
-             and not any(s <= f.start < e for f in restated)]
+             and not courtesy(edited[s:e]) and not any(s <= f.start < e for f in restated)]
     if not added:
         return supported, unsupported
     texts = [edited[s:e] for s, e in added] + [original[s:e] for s, e in split_sentences(original)]
