@@ -131,9 +131,12 @@ HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_held
 # are now heldout_1127.json (a family physician's voice) and heldout_1128.json (a hospital specialist's, partly
 # British), each by a writer who saw no checker code and no other set; run three times at the end of that round
 # (fine-tuned claim head, dropped; final claim model; final checker), read as numbers only, nothing tuned on them.
+# Seventh session: heldout_1129.json (a US pediatric practice) and heldout_1130.json (an Irish GP and an Australian
+# telehealth doctor), by two more writers who saw no checker code and no other set, copied in unread, run at the end;
+# the claim model was retrained on three other writers' sentences (framing_train4.json), and 1123-1126 were read.
 DATA = perturb.realworld.ROOT / "benchmarks" / "data"
 WRITTEN = {"dev": [DATA / "framing_dev2.json"],
-           "blind": [DATA / f"heldout_{n}.json" for n in (1123, 1124, 1125, 1126, 1127, 1128)]}
+           "blind": [DATA / f"heldout_{n}.json" for n in (1123, 1124, 1125, 1126, 1127, 1128, 1129, 1130)]}
 WRITTEN_TYPES = ("written_framing", "written_wrapped_claim", "written_reassurance", "written_value")
 CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing", "heldout_framing", "written_framing")
 TYPES = perturb.TYPES + ("gate_framing", "heldout_framing", "heldout_wrapped_claim") + WRITTEN_TYPES

@@ -22,7 +22,8 @@ words masked it reads as framing.
 The weights (empathy/data/claim_model.npz, 384 floats and two thresholds) are fitted by
 ``benchmarks/build_claim_model.py`` on clinical statements of real doctors' replies and on framing sentences that
 the checker's authors did not write (EPITOME emotional reactions, the sentence gate's labelled stock lines, sets
-written by helper sessions for development and for training).
+written by helper sessions for development and for training, four writers' framing and warm clinical statements);
+its threshold is set on a writer it was not fitted on.
 
 A second head reads reassurance: the rules know "nothing to worry about" and "you'll be fine", not every way of saying
 it ("Nine times out of ten this is completely innocent"). An added sentence it reads as reassurance, in a reply whose
@@ -67,6 +68,14 @@ help slowly easier know tell hesitate touch care good apologise apologize sorry 
 silly rush hurry desk front reception receptionist staff jargon through use line main""".split())
 
 
+# An invitation to get in touch in these words alone ("Do ring the surgery if you'd prefer to speak to someone",
+# "Please do write again if anything doesn't make sense") advises nothing but contact: the rules clear it without
+# the model, which reads "if ... doesn't" as a safety net ("If things don't improve, give us a call").
+INVITATION = TALK | frozenset(stem(w) for w in """again sense make ring surgery prefer someone directly inform informed
+arrange book telephone discuss update posted loop""".split())
+_IF_NOT = re.compile(r"\bif\b[^,;.]*\b(?:not|never|nothing)\b|\bif\b[^,;.]*n't\b", re.I)
+
+
 @dataclass(frozen=True)
 class ClaimModel:
     coef: np.ndarray
@@ -109,7 +118,8 @@ def claim_model() -> ClaimModel | None:
 
 
 def model_tier(fact, flags: list[str]) -> str | None:
-    """How the model may judge a flagged fact: "plain" (flagged for its words alone, or advice that only invites
+    """How the model may judge a flagged fact: "invitation" (an invitation to get in touch in words about the
+    correspondence alone: framing without the model), "plain" (flagged for its words alone, or advice that only invites
     contact), "guarded" (hedged, or advice about the correspondence: cleared only below the guarded threshold), or
     None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, a negation outside words
     about the correspondence, advice about the patient's life, other flags)."""
@@ -120,6 +130,9 @@ def model_tier(fact, flags: list[str]) -> str | None:
     instructions = {e.key for e in fact.entities if e.kind == "instruction"}
     if not instructions <= CONTACT | {"advice"}:
         return None
+    if instructions and instructions <= CONTACT and fact.content <= INVITATION and not fact.hedged \
+            and (not fact.negated or _IF_NOT.search(fact.text)):
+        return "invitation"  # "not" only in its condition; "Please don't call" stays with the model
     # a "not" only in an invitation ("You don't need a reason to get in touch") is plain; one in words about the
     # correspondence alone ("Please don't apologise for asking", "I didn't want to miss anything in your message") is
     # guarded; any other stays with the rules (guarded, negated statements let a quarter of the blind pools' false

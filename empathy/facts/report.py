@@ -131,11 +131,16 @@ def _framing(edited, supported, unsupported, orig_facts, message):
     def read(m, text):
         return mask_patient_words(text, message) if known[id(m)] else text
     # the sentence and the clause itself must both read as framing ("I'm sorry; it tends to run in families")
-    texts = [read(m, _sentence_of(m.fact, edited, sentences)) for m in todo] + [read(m, m.fact.text) for m in todo]
-    framing = reads_as_framing(texts, [tiers[id(m)] == "guarded" for m in todo] * 2)
-    cleared = {id(m) for i, m in enumerate(todo) if framing[i] and framing[i + len(todo)]}
+    invitations = {id(m) for m in todo if tiers[id(m)] == "invitation"}
+    asked = [m for m in todo if id(m) not in invitations]
+    texts = [read(m, _sentence_of(m.fact, edited, sentences)) for m in asked] + [read(m, m.fact.text) for m in asked]
+    framing = reads_as_framing(texts, [tiers[id(m)] == "guarded" for m in asked] * 2)
+    cleared = {id(m) for i, m in enumerate(asked) if framing[i] and framing[i + len(asked)]}
+    supported = supported + [FactMatch(m.fact, m.counterpart, "framing: an invitation to get in touch", m.similarity)
+                             for m in todo if id(m) in invitations]
     supported = supported + [FactMatch(m.fact, m.counterpart, "framing: no clinical claim (claim model)", m.similarity)
                              for m in todo if id(m) in cleared]
+    cleared |= invitations
     return supported, [m for m in unsupported if id(m) not in cleared]
 
 
