@@ -13,16 +13,10 @@ Training sentences, none from a blind set and none written by the checker's auth
 
 A second head reads reassurance (reassurance_rows); its threshold lets 1 % of the other rows through.
 
-- three more writers (benchmarks/data/framing_train4.json, helper sessions writing in different clinicians' voices):
-  framing (0) and warm clinical statements with and mostly without a medical noun (1).
-
-The threshold is the higher of two: 98 % of the cross-validated clinical rows that the model may judge at it
-(``model_tier`` "plain": no hard entity, advice, negation or hedge) above it, and 95 % of a writer's warm clinical
-statements above it when the model is fitted without that writer (leave one writer out, ``writer_threshold``).
-Before the three writers, the model (trained on the first kind alone, threshold 0.098) let 15 % of their warm
-clinical statements through and read 29 % of their framing as clinical; trained on two and tested on the third, at
-the threshold that lets 5 % through, it reads 19 % as clinical. (Setting the old model's threshold on full statements
-only raised it to 0.24 and let 13 of 80 added advice sentences of the blind perturbation pools through.) Guarded statements (hedged, or
+The threshold keeps 98 % of the cross-validated clinical rows that the model may judge at it (``model_tier``
+"plain": no hard entity, advice, negation or hedge) above it. Setting it on full statements only (no questions,
+fragments or transcript lines) raised it to 0.24 and cut false alarms on unseen framing by a third, but let 13 of 80
+added advice sentences of the blind perturbation pools through: it stays on all rows. Guarded statements (hedged, or
 advice about the correspondence) are cleared only below GUARDED; the report gives how many cross-validated clinical
 statements of that tier would be.
 
@@ -59,9 +53,7 @@ GATE = ROOT / "tests" / "data" / "gate_sentences.jsonl"
 EPITOME = [Path("/work/shared/data/epitome") / f"{name}.csv" for name in ("emotional-reactions", "interpretations")]
 DEV_FRAMING = ROOT / "benchmarks" / "data" / "framing_dev2.json"
 TRAIN = ROOT / "benchmarks" / "data" / "framing_train3.json"  # written for training only, by a helper session
-WRITERS = ROOT / "benchmarks" / "data" / "framing_train4.json"  # three more writers, framing and warm clinical statements
 RECALL = 0.98
-WRITER_RECALL = 0.95  # of another writer's warm clinical statements the model may judge, kept above the threshold
 GUARDED = 0.05  # in cross-validation none of 450 guarded clinical statements fell below it
 _META = re.compile(r"^\W*(?:note|patient|doctor)\b:?|\bconversation\b", re.I)
 # EPITOME spans that advise, reassure, ask or talk about professional help are not framing a clinician could add.
@@ -155,47 +147,6 @@ def written_for_training() -> list[tuple[str, int, str]]:
     return out
 
 
-_WRITER_FRAMING = ("open", "close", "concern", "middle", "negated_framing", "feeling_not_reassure")
-
-
-def writers() -> dict[str, dict]:
-    return json.loads(WRITERS.read_text(encoding="utf-8"))["writers"] if WRITERS.is_file() else {}
-
-
-def written_by_writers() -> list[tuple[str, int, str]]:
-    """framing_train4.json: three writers' framing (0) and warm clinical statements (1: "Go easy on yourself for the
-    next few days", "That kind of breathlessness isn't unusual at her age"). Unlike train3's, these warm statements
-    are trained on: the threshold is then set on a writer the model has not seen (``writer_threshold``), not on them."""
-    out = []
-    for name, pools in writers().items():
-        for key in _WRITER_FRAMING:
-            for i, t in enumerate(pools.get(key, [])):
-                sym = _SYMPTOMS[i % len(_SYMPTOMS)]
-                out.append((t.format(symptom=sym, Symptom=sym[:1].upper() + sym[1:]), 0, f"{name}_{key}"))
-        out += [(t, 1, f"{name}_warm") for t in pools.get("clinical_warm", [])]
-    return out
-
-
-def writer_threshold(rows, x, y, c: float) -> tuple[float, dict]:
-    """Leave one writer out: fit without a writer's rows, read that writer's warm clinical statements of the plain
-    tier; the threshold keeps WRITER_RECALL of them, pooled over writers, above it. Cross-validation over rows
-    overstates how well the model knows a new writer's claims (a writer's sentences resemble each other)."""
-    from sklearn.linear_model import LogisticRegression
-
-    held = []
-    for name in writers():
-        out = np.array([s.startswith(name + "_") for _, _, s in rows])
-        warm = np.array([s == f"{name}_warm" for _, _, s in rows]) & judged(rows)
-        if not warm.any():
-            continue
-        fit = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x[~out], y[~out])
-        held.append(fit.predict_proba(x[warm])[:, 1])
-    if not held:
-        return 0.0, {}
-    p = np.concatenate(held)
-    return float(np.quantile(p, 1 - WRITER_RECALL)), {"writer_held_out_warm": int(p.size)}
-
-
 def reassurance_rows(rows: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
     """The reassurance head: reassuring sentences (the dev perturbation pool, the gate's dev sentences that the rules
     read as reassurance, the first half of the dev set's false-reassurance pool) against every training row."""
@@ -209,19 +160,15 @@ def reassurance_rows(rows: list[tuple[str, int, str]]) -> list[tuple[str, int, s
         yes += [(t, "dev2") for t in pools.get("false_reassurance", []) if _hash(t) % 2 == 0]
     if TRAIN.is_file():
         yes += [(t, "train3") for t in json.loads(TRAIN.read_text(encoding="utf-8")).get("reassure", [])]
-    yes += [(t, name) for name, pools in writers().items() for t in pools.get("reassure", [])]
     positive = {t for t, _ in yes}
-    # the writers' warm clinical statements are no negatives here: many give a prognosis ("Most people find it
-    # settles within a fortnight"), which is what this head is for
     return [(t, 1, "reassure_" + s) for t, s in yes] + [(t, 0, s) for t, _, s in rows if t not in positive
-                                                         and not REASSURANCE.search(t) and not s.endswith("_warm")]
+                                                         and not REASSURANCE.search(t)]
 
 
 def training_rows() -> list[tuple[str, int, str]]:
     replies = realworld.load(None)
     blind = {r.id for r in replies if r.split == "blind"}
-    rows = (gate(blind) + chatdoctor(replies) + epitome() + product_framing() + dev_framing_half() + written_for_training()
-            + written_by_writers())
+    rows = gate(blind) + chatdoctor(replies) + epitome() + product_framing() + dev_framing_half() + written_for_training()
     return list({t: (t, y, s) for t, y, s in rows if t}.values())  # one row per text
 
 
@@ -260,16 +207,11 @@ def main() -> None:
     fit = LogisticRegression(C=args.c, max_iter=5000, class_weight="balanced")
     p = cross_val_predict(fit, x, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba")[:, 1]
     mask = judged(rows)
-    # the higher of: RECALL of the cross-validated clinical rows, WRITER_RECALL of an unseen writer's warm claims
-    cv_threshold = float(np.quantile(p[mask], 1 - RECALL)) if mask.any() else 0.5
-    held_threshold, held = writer_threshold(rows, x, y, args.c)
-    threshold = max(cv_threshold, held_threshold)
+    threshold = float(np.quantile(p[mask], 1 - RECALL)) if mask.any() else 0.5
     guarded = judged(rows, "guarded") & ~mask
     sources = sorted({s for _, _, s in rows})
     report = {"rows": len(rows), "clinical": int(y.sum()), "judged_clinical": int(mask.sum()),
               "cv_auc": round(float(roc_auc_score(y, p)), 4), "threshold": round(threshold, 4),
-              "cv_threshold": round(cv_threshold, 4), "writer_threshold": round(held_threshold, 4), **held,
-              "cv_judged_clinical_kept": round(float(np.mean(p[mask] >= threshold)), 3) if mask.any() else None,
               "guarded_clinical": int(guarded.sum()), "guarded_threshold": GUARDED,
               "guarded_cv_cleared": int(np.sum(p[guarded] < GUARDED)),
               "cv_share_read_as_clinical": {s: round(float(np.mean([q >= threshold for q, (_, _, src) in zip(p, rows)

@@ -236,8 +236,8 @@ def test_which_statements_the_model_may_judge(text, tier):
     ("Please call if you notice any bleeding.", None),
 ])
 def test_invitations_to_get_in_touch_need_no_model(text, tier):
-    """Found on written framing (heldout_1124/1126, dev): the model trained on warm clinical statements of three
-    writers reads "if ... doesn't make sense" like "if ... doesn't improve" (0.37); an invitation in words about the
+    """Found on written framing (heldout_1124/1126, dev): "Do ring the surgery if you'd prefer to speak to someone"
+    reads as clinical (0.24), near "Call us if the pain gets worse" (0.43); an invitation in words about the
     correspondence alone is framing by rule."""
     facts, _ = extract_facts(text)
     assert facts and {model_tier(f, ["new_recommendation"]) for f in facts} == {tier}

@@ -22,8 +22,7 @@ words masked it reads as framing.
 The weights (empathy/data/claim_model.npz, 384 floats and two thresholds) are fitted by
 ``benchmarks/build_claim_model.py`` on clinical statements of real doctors' replies and on framing sentences that
 the checker's authors did not write (EPITOME emotional reactions, the sentence gate's labelled stock lines, sets
-written by helper sessions for development and for training, four writers' framing and warm clinical statements);
-its threshold is set on a writer it was not fitted on.
+written by helper sessions for development and for training).
 
 A second head reads reassurance: the rules know "nothing to worry about" and "you'll be fine", not every way of saying
 it ("Nine times out of ten this is completely innocent"). An added sentence it reads as reassurance, in a reply whose
@@ -69,8 +68,8 @@ silly rush hurry desk front reception receptionist staff jargon through use line
 
 
 # An invitation to get in touch in these words alone ("Do ring the surgery if you'd prefer to speak to someone",
-# "Please do write again if anything doesn't make sense") advises nothing but contact: the rules clear it without
-# the model, which reads "if ... doesn't" as a safety net ("If things don't improve, give us a call").
+# "If you can't get through on the phone, ring the surgery again") advises nothing but contact: the rules clear it
+# without the model, which reads it near a safety net ("Call us if the pain gets worse").
 INVITATION = TALK | frozenset(stem(w) for w in """again sense make ring surgery prefer someone directly inform informed
 arrange book telephone discuss update posted loop""".split())
 _IF_NOT = re.compile(r"\bif\b[^,;.]*\b(?:not|never|nothing)\b|\bif\b[^,;.]*n't\b", re.I)
