@@ -120,8 +120,8 @@ def model_tier(fact, flags: list[str]) -> str | None:
     """How the model may judge a flagged fact: "invitation" (an invitation to get in touch in words about the
     correspondence alone: framing without the model), "plain" (flagged for its words alone, or advice that only invites
     contact), "guarded" (hedged, or advice about the correspondence: cleared only below the guarded threshold), or
-    None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, a negation outside words
-    about the correspondence, advice about the patient's life, other flags)."""
+    None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, a negation outside
+    words about the correspondence, advice about the patient's life, other flags)."""
     if not set(flags) <= {"new_claim", "new_recommendation"} or fact.content & VERDICT or COURSE.search(fact.text):
         return None
     if any(e.kind in HARD_KINDS for e in fact.entities):
