@@ -72,7 +72,7 @@ silly rush hurry desk front reception receptionist staff jargon through use line
 # without the model, which reads it near a safety net ("Call us if the pain gets worse").
 INVITATION = TALK | frozenset(stem(w) for w in """again sense make ring surgery prefer someone directly inform informed
 arrange book telephone discuss update posted loop""".split())
-_IF_NOT = re.compile(r"\bif\b[^,;.]*\b(?:not|never|nothing)\b|\bif\b[^,;.]*n't\b", re.I)
+_IF_NOT = re.compile(r"\bif\b[^,;.]*(?:\b(?:not|never|nothing)\b|n't\b)", re.I)
 
 
 @dataclass(frozen=True)

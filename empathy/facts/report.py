@@ -135,12 +135,10 @@ def _framing(edited, supported, unsupported, orig_facts, message):
     asked = [m for m in todo if id(m) not in invitations]
     texts = [read(m, _sentence_of(m.fact, edited, sentences)) for m in asked] + [read(m, m.fact.text) for m in asked]
     framing = reads_as_framing(texts, [tiers[id(m)] == "guarded" for m in asked] * 2)
-    cleared = {id(m) for i, m in enumerate(asked) if framing[i] and framing[i + len(asked)]}
-    supported = supported + [FactMatch(m.fact, m.counterpart, "framing: an invitation to get in touch", m.similarity)
-                             for m in todo if id(m) in invitations]
-    supported = supported + [FactMatch(m.fact, m.counterpart, "framing: no clinical claim (claim model)", m.similarity)
+    cleared = invitations | {id(m) for i, m in enumerate(asked) if framing[i] and framing[i + len(asked)]}
+    why = {True: "framing: an invitation to get in touch", False: "framing: no clinical claim (claim model)"}
+    supported = supported + [FactMatch(m.fact, m.counterpart, why[id(m) in invitations], m.similarity)
                              for m in todo if id(m) in cleared]
-    cleared |= invitations
     return supported, [m for m in unsupported if id(m) not in cleared]
 
 
