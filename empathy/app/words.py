@@ -20,6 +20,8 @@ FLAG_TEXT = {
     "new_recommendation": "gives advice your draft does not",
     "false_reassurance": "reassures without grounds (\"nothing to worry about\")",
     "new_claim": "makes a medical statement your draft does not",
+    "invented_detail": "says something about the patient that neither their message nor your draft does "
+                       "(a child or relative, a name, an earlier visit)",
     "short_original": "your draft is short: edits of short drafts tend to add things, so check for additions",
     "low_precision": "more than 1 in 10 of its medical statements are not in your draft",
     # empathy scorer

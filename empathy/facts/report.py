@@ -12,12 +12,13 @@ from .extract import Fact, courtesy, extract_facts
 from .match import FactMatch, _llm_rejudge, _precision_side, _recall_side, _Similarity
 from .claims import model_tier, reads_as_framing, reassures
 from .content import speaks_to_feelings
+from .details import invented_details
 from .reflect import mask_patient_words, names_only_known, read_patient, reflects_patient
 
 SHORT_ORIGINAL_CHARS = 230  # editing paper: short originals are most at risk of invented content
 LOW_PRECISION = 0.90  # editing paper: precision below this goes to review
 FLAGS = ("missing_fact", "changed_value", "negation_flip", "new_medication", "new_test", "new_recommendation",
-         "false_reassurance", "new_claim", "short_original", "low_precision")
+         "false_reassurance", "new_claim", "invented_detail", "short_original", "low_precision")
 REVIEW_FLAGS = set(FLAGS) - {"short_original"}
 
 
@@ -79,6 +80,8 @@ def check_facts(original: str, edited: str, *, patient: str | None = None, mode:
         supported, unsupported = _reflections(orig_facts, edited, message, supported, unsupported)
     supported, unsupported = _framing(edited, supported, unsupported, orig_facts, message)
     supported, unsupported = _reassurance(original, edited, supported, unsupported, restated)
+    if message:
+        supported, unsupported = _details(original, edited, patient, supported, unsupported)
     if mode == "llm":
         kept, missing, supported, unsupported = _llm_rejudge(backend, original, edited, kept, missing, supported, unsupported)
     recall = len(kept) / len(orig_facts) if orig_facts else 1.0
@@ -176,6 +179,22 @@ def _reassurance(original, edited, supported, unsupported, restated):
         supported = [m for m in supported if m not in inside]
         facts = [m.fact for m in inside] or [Fact(edited[s:e], s, e)]
         unsupported = unsupported + [FactMatch(f, None, reason, 0.0, "false_reassurance") for f in facts]
+    return supported, unsupported
+
+
+def _details(original, edited, patient, supported, unsupported):
+    """Added sentences that say something about the patient that neither message nor original does (:mod:`.details`)."""
+    base = _norm(original)
+    for s, e in split_sentences(edited):
+        if _norm(edited[s:e]) in base:
+            continue
+        found = invented_details(edited[s:e], patient, original)
+        if not found:
+            continue
+        reason = "about the patient, not in their message or the draft: " + ", ".join(f'"{d.text}"' for d in found)
+        inside = [m for m in supported if s <= m.fact.start < e]
+        supported = [m for m in supported if m not in inside]
+        unsupported = unsupported + [FactMatch(Fact(edited[s:e], s, e), None, reason, 0.0, "invented_detail")]
     return supported, unsupported
 
 
