@@ -134,9 +134,14 @@ HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_held
 # Seventh session: heldout_1129.json (a US pediatric practice) and heldout_1130.json (an Irish GP and an Australian
 # telehealth doctor), by two more writers who saw no checker code and no other set, copied in unread, run at the end;
 # the claim model was retrained on three other writers' sentences (framing_train4.json), and 1123-1126 were read.
+# Eighth session: independent judges labelled every framing pair of 1127-1130 (benchmarks/adjudicated_framing.py);
+# the invented-detail check (empathy/facts/details.py) was built from what they found in 1129/1130 and its hits and
+# misses there, and its false alarms on 1127/1128, were read. heldout_1131.json (a Canadian internal medicine clinic)
+# and heldout_1132.json (UK urgent care and US telehealth), by two more writers told that framing must fit any
+# patient, were copied in unread, judged (all 880 labels clean), and run once at the end.
 DATA = perturb.realworld.ROOT / "benchmarks" / "data"
 WRITTEN = {"dev": [DATA / "framing_dev2.json"],
-           "blind": [DATA / f"heldout_{n}.json" for n in (1123, 1124, 1125, 1126, 1127, 1128, 1129, 1130)]}
+           "blind": [DATA / f"heldout_{n}.json" for n in range(1123, 1133)]}
 WRITTEN_TYPES = ("written_framing", "written_wrapped_claim", "written_reassurance", "written_value")
 CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing", "heldout_framing", "written_framing")
 TYPES = perturb.TYPES + ("gate_framing", "heldout_framing", "heldout_wrapped_claim") + WRITTEN_TYPES
