@@ -38,7 +38,8 @@ RESULTS = perturb.realworld.ROOT / "benchmarks" / "results" / "adjudicated_frami
 
 def judged_pairs(replies: list) -> dict[str, dict]:
     """Every pair a judge labelled, by pair id, rebuilt the way realworld_facts builds it."""
-    pairs = [p for n in range(1127, 1133) for p in rf._written_set(rf.DATA / f"heldout_{n}.json", "blind", replies, True)]
+    pairs = [p for n in range(1127, 1133)
+             for p in rf._written_set(rf.DATA / f"heldout_{n}.json", "blind", replies, True)]
     pairs += rf.with_patients(perturb.load_pairs("blind"), {r.id: r.patient for r in replies})
     return {p["id"]: p for p in pairs}
 
@@ -74,7 +75,8 @@ def evaluate(path: Path, pairs: dict[str, dict]) -> dict:
            "false_alarm_on_judged_clean": round(sum(verdict[p] for p in clean) / max(1, len(clean)), 3),
            "judged_needs_check": len(flagged),
            "detected_judged_needs_check": round(sum(verdict[p] for p in flagged) / max(1, len(flagged)), 3),
-           "needs_check_by_category": {c: {"n": n, "detected": round(d / n, 3)} for c, (n, d) in sorted(by_category.items())}}
+           "needs_check_by_category": {c: {"n": n, "detected": round(d / n, 3)}
+                                       for c, (n, d) in sorted(by_category.items())}}
     if len(judges) == 2:
         ids = sorted(labels)
         out["kappa"] = round(kappa(*[[labels[i][j]["label"] == "clean" for i in ids] for j in judges]), 2)
@@ -90,7 +92,8 @@ def main() -> None:
     warm([(pairs[i]["original"], pairs[i]["edited"]) for i in needed])
     results = {f.stem: evaluate(f, pairs) for f in files}
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
-    print("| set | n | judges | kappa | FA as written | judged clean | FA on judged clean | judged needs_check | detected |")
+    print("| set | n | judges | kappa | FA as written | judged clean | FA on judged clean | judged needs_check "
+          "| detected |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, r in results.items():
         print(f"| {name} | {r['n']} | {r['judges']} | {r.get('kappa', '-')} | {r['false_alarm_as_written']:.3f} | "

@@ -37,18 +37,20 @@ _CLINICIAN = re.compile(r"\b(?:doctor|dr|gp|nurse|colleague|consultant|physician
 _GREETING = re.compile(r"^\W*(?i:hi|hello|hey|dear|good (?:morning|afternoon|evening)|morning|afternoon)"
                        r"(?i:\s+again)?,?\s+(?i:(?:mr|mrs|ms|miss|mx)\.?\s+)?([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
 # "Thanks, Jack - message received", "Sorry about the cough, Sean.", "your questions about Caleb", "Ava's care"
-_VOCATIVE = re.compile(r"^\W*(?i:thanks|thank you|sorry|hi|hello|hey)\b[^.!?]*?,\s*([A-Z][a-z]+)\s*(?:[-\u2013\u2014;:!]|\.?$)|"
-                       r",\s*([A-Z][a-z]+)\s*[.!]?\s*$")
-_SPOKEN_OF = re.compile(r"\b(?i:about|on|with|to|for|and|of|after|you and|say hi to|give)\s+([A-Z][a-z]+)(?:'s)?\b|"
+_VOCATIVE = re.compile(r"^\W*(?i:thanks|thank you|sorry|hi|hello|hey)\b[^.!?]*?,\s*([A-Z][a-z]+)\s*"
+                       r"(?:[-\u2013\u2014;:!]|\.?$)|,\s*([A-Z][a-z]+)\s*[.!]?\s*$")
+# (not "on Main Street" or "with Maple Street Pediatrics": a place, not a person)
+_SPOKEN_OF = re.compile(r"\b(?i:about|on|with|to|for|and|of|after|you and|say hi to|give)\s+([A-Z][a-z]+)(?:'s)?\b"
+                        r"(?!\s+[A-Z])|"
                         r"\b([A-Z][a-z]+)'s\s+(?i:care|visit|appointment|questions?|symptoms?|\w+ing)\b|"
                         r"^\W*(?i:I'm sorry|sorry)\s+([A-Z][a-z]+)\s+(?i:is|has|was)\b")
 _SIGN_OFF = re.compile(r"^\W*(?i:best|regards|kind regards|warm regards|warmly|cheers|thanks|thank you|sincerely|"
                        r"take care|all the best|speak soon|with best wishes)\W*(?:[A-Z][a-z]+\W*)?$")
-_NOT_NAMES = frozenset({"there", "all", "everyone", "everybody", "team", "again", "folks", "doctor", "dr", "nurse", "friend",
-                        "and", "to", "from", "thanks", "thank", "i", "it", "just", "both", "you", "mom", "mum", "dad", "monday",
-                        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "god", "christmas", "easter",
-                        "english", "medicare", "medicaid", "sir", "madam", "here", "there", "that", "what", "it", "let",
-                        "who", "where", "today", "tomorrow", "everyone"})
+_NOT_NAMES = frozenset({"there", "all", "everyone", "everybody", "team", "again", "folks", "doctor", "dr", "nurse",
+                        "friend", "and", "to", "from", "thanks", "thank", "i", "it", "just", "both", "you", "mom",
+                        "mum", "dad", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                        "god", "christmas", "easter", "english", "medicare", "medicaid", "sir", "madam", "here", "that",
+                        "what", "let", "who", "where", "today", "tomorrow"})
 
 # Earlier contact, other questions, things sent: each with the words of the message or draft that support it.
 _CONTEXT = [
@@ -61,7 +63,8 @@ _CONTEXT = [
     # "the photos you sent", not "I can picture how tiring this is" or "the bigger picture"
     (re.compile(r"\b(?:the|your|those|these) (?:photos|pictures|pics|images|screenshots|attachments)\b|"
                 r"\byour (?:photo|picture|image|attachment|screenshot)\b|"
-                r"\b(?:photo|picture|image|pic|screenshot|video)s? (?:that )?you (?:sent|attached|uploaded|shared|posted)\b",
+                r"\b(?:photo|picture|image|pic|screenshot|video)s? (?:that )?you "
+                r"(?:sent|attached|uploaded|shared|posted)\b",
                 re.I),
      re.compile(r"\b(?:photos?|pictures?|pics?|images?|attach\w*|upload\w*|screenshots?|video|sent)\b", re.I)),
     (re.compile(r"\bthe other (?:question|thing you)\b|\byou also asked\b|\b(?:second|last|final) paragraph\b|"
@@ -105,7 +108,7 @@ def invented_details(sentence: str, message: str, draft: str) -> list[Detail]:
         if rx is _VOCATIVE and _SIGN_OFF.search(sentence):
             continue  # "Best, Jenny": the sender's name
         for m in rx.finditer(sentence):
-            g = next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i)) if m.lastindex else 0
+            g = next((i for i in range(1, (m.lastindex or 0) + 1) if m.group(i)), None)  # the alternative that matched
             name = m.group(g) if g else ""
             if (name and name.lower() not in _NOT_NAMES and not re.search(rf"\b{re.escape(name)}\b", known, re.I)
                     and not any(d.text == name for d in out)):
@@ -116,7 +119,8 @@ def invented_details(sentence: str, message: str, draft: str) -> list[Detail]:
         out.append(Detail(mom.group(1), mom.start(1), mom.end(1), "person"))
     for said, support in _CONTEXT:
         for m in said.finditer(sentence):
-            backed = support.search(known) if support else re.search(rf"\b{re.escape(m.group(0).split()[-1])}\b", known, re.I)
+            last_word = m.group(0).split()[-1]
+            backed = support.search(known) if support else re.search(rf"\b{re.escape(last_word)}\b", known, re.I)
             if not backed:
                 out.append(Detail(m.group(0), m.start(), m.end(), "context"))
     return out
