@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .content import imperative
+
 # Who the sentence says the reply is about, by group: any word of the group in the message or draft supports it.
 _PEOPLE = {
     "child": r"little (?:one|ones|boy|girl|guy|man|lady)|son|daughter|child|children|kids?|kiddo|bab(?:y|ies)|"
@@ -44,8 +46,6 @@ _SPOKEN_OF = re.compile(r"\b(?i:about|on|with|to|for|and|of|after|you and|say hi
                         r"(?!\s+[A-Z])|"
                         r"\b([A-Z][a-z]+)'s\s+(?i:care|visit|appointment|questions?|symptoms?|\w+ing)\b|"
                         r"^\W*(?i:I'm sorry|sorry)\s+([A-Z][a-z]+)\s+(?i:is|has|was)\b")
-_SIGN_OFF = re.compile(r"^\W*(?i:best|regards|kind regards|warm regards|warmly|cheers|thanks|thank you|sincerely|"
-                       r"take care|all the best|speak soon|with best wishes)\W*(?:[A-Z][a-z]+\W*)?$")
 _NOT_NAMES = frozenset({"there", "all", "everyone", "everybody", "team", "again", "folks", "doctor", "dr", "nurse",
                         "friend", "and", "to", "from", "thanks", "thank", "i", "it", "just", "both", "you", "mom",
                         "mum", "dad", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -55,11 +55,10 @@ _NOT_NAMES = frozenset({"there", "all", "everyone", "everybody", "team", "again"
 # Earlier contact, other questions, things sent: each with the words of the message or draft that support it.
 _CONTEXT = [
     (re.compile(r"\b(?:(?:when|since) (?:I|we) (?:last )?(?:saw|spoke|met)|(?:your|the) (?:last|previous|recent) "
-                r"(?:visit|appointment|consultation|check-?up|review|call)|as we discussed)\b", re.I),
+                r"(?:well |follow-up )?(?:visit|appointment|consultation|check-?up|review|call)|as we discussed)\b",
+                re.I),
      re.compile(r"\b(?:again|last (?:time|visit|week|month)|previous(?:ly)?|follow[- ]?up|saw you|seen|visit|"
                 r"appointment|discussed|spoke|told me)\b", re.I)),
-    (re.compile(r"\b(?:your|the) (?:second|other|next|last|final|follow-up) question\b|\banother question\b", re.I),
-     re.compile(r"\?[^?]+\?|\b(?:also|another|second|other question|questions)\b", re.I)),
     # "the photos you sent", not "I can picture how tiring this is" or "the bigger picture"
     (re.compile(r"\b(?:the|your|those|these) (?:photos|pictures|pics|images|screenshots|attachments)\b|"
                 r"\byour (?:photo|picture|image|attachment|screenshot)\b|"
@@ -67,11 +66,11 @@ _CONTEXT = [
                 r"(?:sent|attached|uploaded|shared|posted)\b",
                 re.I),
      re.compile(r"\b(?:photos?|pictures?|pics?|images?|attach\w*|upload\w*|screenshots?|video|sent)\b", re.I)),
-    (re.compile(r"\bthe other (?:question|thing you)\b|\byou also asked\b|\b(?:second|last|final) paragraph\b|"
+    (re.compile(r"\b(?:your|the) (?:second|other|next|last|final|follow-up) question\b|\banother question\b|"
+                r"\bthe other thing you\b|\byou also asked\b|\b(?:second|last|final) paragraph\b|"
                 r"\bboth (?:of )?your messages\b|\bwrite twice\b|\bthe second one\b|\blist of questions\b", re.I),
      re.compile(r"\?[^?]+\?|\b(?:also|another|second|other question|questions|paragraph|again)\b", re.I)),
-    (re.compile(r"\b(?:last|previous) (?:well |follow-up |check-up )?(?:visit|appointment)\b|"
-                r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day's (?:appointment|visit)\b|\bvisit summary\b", re.I),
+    (re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day's (?:appointment|visit)\b|\bvisit summary\b", re.I),
      re.compile(r"\b(?:visit|appointment|saw you|seen you|follow[- ]?up|check-?up|booked|scheduled)\b", re.I)),
     (re.compile(r"\byour (?:work|job|school|class(?:es)?|exams?|finals|holidays?|vacation|trip|travels?|farm|move|"
                 r"shift|boss|daycare|nursery|camp|wedding|homework)\b|"
@@ -105,7 +104,7 @@ def invented_details(sentence: str, message: str, draft: str) -> list[Detail]:
             _THIRD.search(known) or any(rx.search(known) for rx in _GROUP.values())):
         out.append(Detail(third.group(0), third.start(), third.end(), "person"))
     for rx in (_GREETING, _VOCATIVE, _SPOKEN_OF):
-        if rx is _VOCATIVE and _SIGN_OFF.search(sentence):
+        if rx is _VOCATIVE and imperative(sentence) == "closing":
             continue  # "Best, Jenny": the sender's name
         for m in rx.finditer(sentence):
             g = next((i for i in range(1, (m.lastindex or 0) + 1) if m.group(i)), None)  # the alternative that matched

@@ -153,14 +153,19 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def _added_sentences(original: str, edited: str) -> list[tuple[int, int]]:
+    """The sentences of the edit that are not, whitespace and case aside, in the original."""
+    base = _norm(original)
+    return [(s, e) for s, e in split_sentences(edited) if _norm(edited[s:e]) not in base]
+
+
 def _reassurance(original, edited, supported, unsupported, restated):
     """An added, unhedged sentence the reassurance model reads as reassurance, in a reply whose original reassures
     nowhere, is false reassurance (:mod:`.claims`); sentences already flagged are also named reassurance. A sentence
     that restates a fact of the original ("The urinalysis came back normal"), speaks to feelings or signs off ("Stay
     well.") is not added."""
-    base = _norm(original)
-    added = [(s, e) for s, e in split_sentences(edited)
-             if _norm(edited[s:e]) not in base and not HEDGE.search(edited[s:e]) and not speaks_to_feelings(edited[s:e])
+    added = [(s, e) for s, e in _added_sentences(original, edited)
+             if not HEDGE.search(edited[s:e]) and not speaks_to_feelings(edited[s:e])
              and not courtesy(edited[s:e]) and not any(s <= f.start < e for f in restated)]
     if not added:
         return supported, unsupported
@@ -184,10 +189,7 @@ def _reassurance(original, edited, supported, unsupported, restated):
 
 def _details(original, edited, patient, supported, unsupported):
     """Added sentences that say something about the patient that neither message nor original does (:mod:`.details`)."""
-    base = _norm(original)
-    for s, e in split_sentences(edited):
-        if _norm(edited[s:e]) in base:
-            continue
+    for s, e in _added_sentences(original, edited):
         found = invented_details(edited[s:e], patient, original)
         if not found:
             continue
