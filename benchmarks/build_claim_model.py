@@ -9,7 +9,15 @@ Training sentences, none from a blind set and none written by the checker's auth
   sentences of the ChatDoctor dev replies that carry no fact ("I understand your concern"), the product's framing
   bank and filled templates, and the first half (by hash) of the dev framing pools of benchmarks/data/framing_dev2.json
   (its other half and its wrapped claims stay out: they measure), and the framing pools of
-  benchmarks/data/framing_train3.json (written for training only).
+  benchmarks/data/framing_train3.json (written for training only), the framing pools of framing_train4.json (three
+  more writers, for training only) and the clean framing of the written sets heldout_1123-1130 (eight writers; blind
+  once, development sets since), without the sentences of pairs an independent judge flagged.
+
+The claim head is an RBF-kernel SVM (C=4). Leaving each of the eight written sets out in turn (2026-11-23), at the
+same recall of clinical statements, the shipped logistic regression read 16 % of a left-out writer's framing as
+clinical; refitted with the eight sets, 11 %; an SVM, 7 %; the SVM with framing_train4 too, 2-6 % per written set
+(9-12 % per training-only writer). Its decision is mapped to a probability by a logistic fitted on the
+cross-validated decisions.
 
 A second head reads reassurance (reassurance_rows); its threshold lets 1 % of the other rows through.
 
@@ -17,8 +25,8 @@ The threshold keeps 98 % of the cross-validated clinical rows that the model may
 "plain": no hard entity, advice, negation or hedge) above it. Setting it on full statements only (no questions,
 fragments or transcript lines) raised it to 0.24 and cut false alarms on unseen framing by a third, but let 13 of 80
 added advice sentences of the blind perturbation pools through: it stays on all rows. Guarded statements (hedged, or
-advice about the correspondence) are cleared only below GUARDED; the report gives how many cross-validated clinical
-statements of that tier would be.
+advice about the correspondence) are cleared only below half the threshold, and below every cross-validated clinical
+statement of that tier; the report gives how many would be cleared.
 
     python benchmarks/build_claim_model.py            # cross-validate, fit, write the weights
     python benchmarks/build_claim_model.py --cv-only
@@ -53,8 +61,10 @@ GATE = ROOT / "tests" / "data" / "gate_sentences.jsonl"
 EPITOME = [Path("/work/shared/data/epitome") / f"{name}.csv" for name in ("emotional-reactions", "interpretations")]
 DEV_FRAMING = ROOT / "benchmarks" / "data" / "framing_dev2.json"
 TRAIN = ROOT / "benchmarks" / "data" / "framing_train3.json"  # written for training only, by a helper session
+TRAIN4 = ROOT / "benchmarks" / "data" / "framing_train4.json"  # three more writers, for training only
+WRITTEN_SETS = range(1123, 1131)  # blind once, read and tuned on since: development sets now
 RECALL = 0.98
-GUARDED = 0.05  # in cross-validation none of 450 guarded clinical statements fell below it
+GUARDED_SHARE = 0.5  # guarded statements are framing only below half the threshold
 _META = re.compile(r"^\W*(?:note|patient|doctor)\b:?|\bconversation\b", re.I)
 # EPITOME spans that advise, reassure, ask or talk about professional help are not framing a clinician could add.
 _NOT_FRAMING = re.compile(r"\b(?:should|try|better|need to|have to|must|go to|see a|talk to|get help|fuck|shit|"
@@ -147,6 +157,58 @@ def written_for_training() -> list[tuple[str, int, str]]:
     return out
 
 
+def written_sets() -> list[tuple[str, int, str]]:
+    """The clean framing of the written sets that are development sets now (heldout_1123-1130: eight writers, each a
+    different clinic's voice), without the sentences of pairs an independent judge flagged (an invented detail about
+    the patient); concern templates with a symptom and with "this", as for the training sets."""
+    import realworld_facts as rf
+
+    replies = realworld.load(None)
+    out = []
+    for n in WRITTEN_SETS:
+        path = rf.DATA / f"heldout_{n}.json"
+        judged = rf.DATA / "adjudicated" / f"heldout_{n}.jsonl"
+        flagged = {json.loads(line)["pair_id"] for line in (judged.read_text(encoding="utf-8").splitlines()
+                                                            if judged.is_file() else []) if '"needs_check"' in line}
+        bad = {p["note"] for p in rf._written_set(path, "blind", replies, True) if p["id"] in flagged}
+        pools = json.loads(path.read_text(encoding="utf-8"))
+        for key in ("generic_open", "generic_close", "middle", "concern"):
+            out += _framing_rows(pools.get(key, []), f"w{n}_{key}", key == "concern", skip=bad)
+    return out
+
+
+def written_for_training_4() -> list[tuple[str, int, str]]:
+    """framing_train4.json: three more writers' framing, written for training only (their warm clinical statements and
+    reassurances are left out, as for framing_train3)."""
+    if not TRAIN4.is_file():
+        return []
+    out = []
+    for name, pools in json.loads(TRAIN4.read_text(encoding="utf-8"))["writers"].items():
+        for key in ("open", "close", "concern", "middle", "negated_framing", "feeling_not_reassure"):
+            out += _framing_rows(pools.get(key, []), f"train4_{key}", key == "concern")
+    return out
+
+
+def _framing_rows(texts: list[str], source: str, concern: bool, skip: set[str] = frozenset()):
+    """Framing rows (label 0); a concern template with a symptom, and again with "this" (the patient's words masked)."""
+    out = []
+    for i, t in enumerate(texts):
+        sym = _SYMPTOMS[i % len(_SYMPTOMS)]
+        filled = t.format(symptom=sym, Symptom=sym[:1].upper() + sym[1:]) if concern else t
+        if any(_fits(t, note) for note in skip):
+            continue
+        out.append((filled, 0, source))
+        if concern:
+            out.append((t.format(symptom="this", Symptom="This"), 0, source + "_masked"))
+    return out
+
+
+def _fits(template: str, note: str) -> bool:
+    """Whether a pair's sentence is this template, whatever symptom filled it."""
+    pattern = re.escape(template).replace(r"\{symptom\}", ".+").replace(r"\{Symptom\}", ".+")
+    return re.fullmatch(pattern, note) is not None
+
+
 def reassurance_rows(rows: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
     """The reassurance head: reassuring sentences (the dev perturbation pool, the gate's dev sentences that the rules
     read as reassurance, the first half of the dev set's false-reassurance pool) against every training row."""
@@ -169,6 +231,7 @@ def training_rows() -> list[tuple[str, int, str]]:
     replies = realworld.load(None)
     blind = {r.id for r in replies if r.split == "blind"}
     rows = gate(blind) + chatdoctor(replies) + epitome() + product_framing() + dev_framing_half() + written_for_training()
+    rows += written_sets() + written_for_training_4()
     return list({t: (t, y, s) for t, y, s in rows if t}.values())  # one row per text
 
 
@@ -194,26 +257,34 @@ def judged(rows, tier: str = "plain") -> np.ndarray:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cv-only", action="store_true")
-    ap.add_argument("--c", type=float, default=2.0)
+    ap.add_argument("--c", type=float, default=4.0, help="the SVM's C (the reassurance head keeps C=2)")
     args = ap.parse_args()
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.svm import SVC
 
     rows = training_rows()
     random.Random(0).shuffle(rows)
     x = embed([t for t, _, _ in rows])
     y = np.array([label for _, label, _ in rows])
-    fit = LogisticRegression(C=args.c, max_iter=5000, class_weight="balanced")
-    p = cross_val_predict(fit, x, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba")[:, 1]
+    svm = SVC(C=args.c, kernel="rbf", gamma="scale", class_weight="balanced")
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    d = cross_val_predict(svm, x, y, cv=folds, method="decision_function")
+    platt = LogisticRegression(C=1e6, max_iter=5000).fit(d[:, None], y)  # decision -> probability
+    scale, offset = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    p = 1.0 / (1.0 + np.exp(-(scale * d + offset)))
     mask = judged(rows)
     threshold = float(np.quantile(p[mask], 1 - RECALL)) if mask.any() else 0.5
     guarded = judged(rows, "guarded") & ~mask
+    # guarded statements are cleared only well below the threshold, where no cross-validated clinical statement of
+    # that tier fell
+    guarded_threshold = min(threshold * GUARDED_SHARE, float(p[guarded].min()) * 0.9) if guarded.any() else 0.0
     sources = sorted({s for _, _, s in rows})
     report = {"rows": len(rows), "clinical": int(y.sum()), "judged_clinical": int(mask.sum()),
               "cv_auc": round(float(roc_auc_score(y, p)), 4), "threshold": round(threshold, 4),
-              "guarded_clinical": int(guarded.sum()), "guarded_threshold": GUARDED,
-              "guarded_cv_cleared": int(np.sum(p[guarded] < GUARDED)),
+              "guarded_clinical": int(guarded.sum()), "guarded_threshold": round(guarded_threshold, 4),
+              "guarded_cv_cleared": int(np.sum(p[guarded] < guarded_threshold)),
               "cv_share_read_as_clinical": {s: round(float(np.mean([q >= threshold for q, (_, _, src) in zip(p, rows)
                                                                      if src == s])), 3) for s in sources},
               "n": {s: sum(src == s for _, _, src in rows) for s in sources}}
@@ -222,7 +293,7 @@ def main() -> None:
     r_rows = reassurance_rows(rows)
     rx = embed([t for t, _, _ in r_rows])
     ry = np.array([label for _, label, _ in r_rows])
-    r_fit = LogisticRegression(C=args.c, max_iter=5000, class_weight="balanced")
+    r_fit = LogisticRegression(C=2.0, max_iter=5000, class_weight="balanced")
     rp = cross_val_predict(r_fit, rx, ry, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba")[:, 1]
     r_threshold = float(np.quantile(rp[ry == 0], 0.98))
     report["reassurance"] = {"rows": len(r_rows), "reassuring": int(ry.sum()), "cv_auc": round(float(roc_auc_score(ry, rp)), 4),
@@ -230,10 +301,11 @@ def main() -> None:
                              "cv_recall": round(float(np.mean(rp[ry == 1] >= r_threshold)), 3)}
     print(json.dumps(report["reassurance"], indent=1))
     if not args.cv_only:
-        model = fit.fit(x, y)
+        model = svm.fit(x, y)
         r_model = r_fit.fit(rx, ry)
-        ClaimModel(model.coef_[0], float(model.intercept_[0]), threshold, r_model.coef_[0],
-                   float(r_model.intercept_[0]), r_threshold, GUARDED).save(DATA)
+        ClaimModel(x[model.support_], model.dual_coef_[0], float(model._gamma), float(model.intercept_[0]), scale,
+                   offset, threshold, r_model.coef_[0], float(r_model.intercept_[0]), r_threshold,
+                   guarded_threshold).save(DATA)
         (ROOT / "benchmarks" / "results" / "claim_model.json").write_text(json.dumps(report, indent=1) + "\n")
         print(f"wrote {DATA}", file=sys.stderr)
 

@@ -25,7 +25,8 @@ def review(edited: str, original: str = DRAFT, patient: str | None = None) -> tu
 
 def test_the_shipped_model_loads_and_round_trips(tmp_path):
     model = claim_model()
-    assert model is not None and model.coef.shape == (384,) and model.reassure_coef.shape == (384,)
+    assert model is not None and model.support.shape[1] == 384 and model.dual.shape == (model.support.shape[0],)
+    assert model.reassure_coef.shape == (384,)
     assert 0.0 < model.threshold < 1.0 and 0.0 < model.reassure_threshold < 1.0
     path = tmp_path / "m.npz"
     model.save(path)
