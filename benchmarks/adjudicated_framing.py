@@ -3,11 +3,11 @@
 Why: the written framing sets (benchmarks/data/heldout_*.json) and the blind perturbation pools label every framing
 pair "clean" because their writers meant it so. Whether a pair really adds nothing a clinician must check is a
 judgement; a false alarm on a pair that invents a detail about the patient is not false. So every clean-labelled
-pair of the blind sets 1127-1132 and of the blind pools' framing and framed-paraphrase types was judged by helper
+pair of the blind sets 1127-1134 and of the blind pools' framing and framed-paraphrase types was judged by helper
 sessions playing a reviewing clinician (benchmarks/data/adjudicated/BRIEF.md): they saw the patient's message, the
 original and the edited reply and the word diff, no checker code and no checker verdict, and labelled each pair
-``clean`` or ``needs_check`` with a category. 1129-1132 had two judges each (Cohen's kappa below; 1131 and 1132 were
-judged all clean by all four, so kappa is undefined there and reported as 1.0).
+``clean`` or ``needs_check`` with a category. 1129-1134 had two judges each (Cohen's kappa below; 1131-1134 were
+judged all clean by both of their judges, so kappa is undefined there and reported as 1.0).
 
 Reported per set, on the blind split (numbers only, as for every blind set):
 - **false alarm on judged clean**: the checker's ``needs_review`` on pairs every judge called clean;
@@ -38,7 +38,7 @@ RESULTS = perturb.realworld.ROOT / "benchmarks" / "results" / "adjudicated_frami
 
 def judged_pairs(replies: list) -> dict[str, dict]:
     """Every pair a judge labelled, by pair id, rebuilt the way realworld_facts builds it."""
-    pairs = [p for n in range(1127, 1133)
+    pairs = [p for n in range(1127, 1135)
              for p in rf._written_set(rf.DATA / f"heldout_{n}.json", "blind", replies, True)]
     pairs += rf.with_patients(perturb.load_pairs("blind"), {r.id: r.patient for r in replies})
     return {p["id"]: p for p in pairs}

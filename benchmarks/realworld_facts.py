@@ -139,9 +139,14 @@ HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_held
 # misses there, and its false alarms on 1127/1128, were read. heldout_1131.json (a Canadian internal medicine clinic)
 # and heldout_1132.json (UK urgent care and US telehealth), by two more writers told that framing must fit any
 # patient, were copied in unread, judged (all 880 labels clean), and run once at the end.
+# Ninth session: the claim model became a kernel SVM trained with the framing of 1123-1130 (dev sets, never 1131+);
+# 1131/1132 were run a second time, as numbers. heldout_1133.json (a New Zealand general practice and a US academic
+# hospital's specialty clinics) and heldout_1134.json (a South African GP, an Indian teleconsultation service and a
+# US community health centre's nurses), by two more writers under the same brief, copied in unread, judged by two
+# judges each (all 880 labels clean) and run once at the end.
 DATA = perturb.realworld.ROOT / "benchmarks" / "data"
 WRITTEN = {"dev": [DATA / "framing_dev2.json"],
-           "blind": [DATA / f"heldout_{n}.json" for n in range(1123, 1133)]}
+           "blind": [DATA / f"heldout_{n}.json" for n in range(1123, 1135)]}
 WRITTEN_TYPES = ("written_framing", "written_wrapped_claim", "written_reassurance", "written_value")
 CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing", "heldout_framing", "written_framing")
 TYPES = perturb.TYPES + ("gate_framing", "heldout_framing", "heldout_wrapped_claim") + WRITTEN_TYPES
