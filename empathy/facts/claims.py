@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -95,9 +95,14 @@ class ClaimModel:
     reassure_threshold: float  # probabilities at or above it are reassurance
     guarded_threshold: float = 0.0  # guarded statements (hedged, advice about the correspondence): framing only below
 
+    @cached_property
+    def _support(self) -> tuple[np.ndarray, np.ndarray]:
+        sv = self.support.astype(np.float32)  # stored as float16
+        return sv, (sv * sv).sum(1)
+
     def decision(self, x: np.ndarray) -> np.ndarray:
-        sv = self.support.astype(np.float32)
-        d2 = (x * x).sum(1)[:, None] + (sv * sv).sum(1)[None, :] - 2.0 * x @ sv.T
+        sv, norms = self._support
+        d2 = (x * x).sum(1)[:, None] + norms[None, :] - 2.0 * x @ sv.T
         return np.exp(-self.gamma * np.maximum(d2, 0.0)) @ self.dual + self.intercept
 
     def probability(self, texts: list[str]) -> np.ndarray:
