@@ -5,7 +5,7 @@ with this must be hard", "I know the burning has been wearing you down"). Word l
 claiming something, and on framing that their authors did not write they raised false alarms on a fifth to a third
 of clean edits. So a statement the rules flag *only* as a new claim, with no entity a clinician must vouch for (no
 drug, dose, test, referral, value, instruction or reassurance), no verdict on the illness ("manageable",
-"contagious"), no advice, no hedge and no negation, gets a second opinion from a logistic regression on its MiniLM
+"contagious"), no advice, no hedge and no negation, gets a second opinion from a kernel SVM on its MiniLM
 embedding; below the threshold it is framing. The same holds for "advice" that only invites contact ("Feel free to
 call the office"), with or without a "not" ("You don't need a reason to get in touch").
 Everything else stays with the rules: a new drug, test, dose or medical instruction is never cleared by a model.
