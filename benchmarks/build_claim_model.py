@@ -147,29 +147,23 @@ def written_for_training() -> list[tuple[str, int, str]]:
     if not TRAIN.is_file():
         return []
     pools = json.loads(TRAIN.read_text(encoding="utf-8"))
-    out = []
-    for key in ("open", "close", "concern", "middle", "feeling_not_reassure"):
-        for i, t in enumerate(pools.get(key, [])):
-            sym = _SYMPTOMS[i % len(_SYMPTOMS)]
-            out.append((t.format(symptom=sym, Symptom=sym[:1].upper() + sym[1:]), 0, "train3_" + key))
-            if key == "concern":
-                out.append((t.format(symptom="this", Symptom="This"), 0, "train3_concern_masked"))
-    return out
+    return [row for key in ("open", "close", "concern", "middle", "feeling_not_reassure")
+            for row in _framing_rows(pools.get(key, []), "train3_" + key, key == "concern")]
 
 
-def written_sets() -> list[tuple[str, int, str]]:
+def written_sets(replies: list) -> list[tuple[str, int, str]]:
     """The clean framing of the written sets that are development sets now (heldout_1123-1130: eight writers, each a
     different clinic's voice), without the sentences of pairs an independent judge flagged (an invented detail about
     the patient); concern templates with a symptom and with "this", as for the training sets."""
     import realworld_facts as rf
 
-    replies = realworld.load(None)
     out = []
     for n in WRITTEN_SETS:
         path = rf.DATA / f"heldout_{n}.json"
         judged = rf.DATA / "adjudicated" / f"heldout_{n}.jsonl"
-        flagged = {json.loads(line)["pair_id"] for line in (judged.read_text(encoding="utf-8").splitlines()
-                                                            if judged.is_file() else []) if '"needs_check"' in line}
+        lines = judged.read_text(encoding="utf-8").splitlines() if judged.is_file() else []
+        labels = [json.loads(line) for line in lines]
+        flagged = {row["pair_id"] for row in labels if row["label"] == "needs_check"}
         bad = {p["note"] for p in rf._written_set(path, "blind", replies, True) if p["id"] in flagged}
         pools = json.loads(path.read_text(encoding="utf-8"))
         for key in ("generic_open", "generic_close", "middle", "concern"):
@@ -231,7 +225,7 @@ def training_rows() -> list[tuple[str, int, str]]:
     replies = realworld.load(None)
     blind = {r.id for r in replies if r.split == "blind"}
     rows = gate(blind) + chatdoctor(replies) + epitome() + product_framing() + dev_framing_half() + written_for_training()
-    rows += written_sets() + written_for_training_4()
+    rows += written_sets(replies) + written_for_training_4()
     return list({t: (t, y, s) for t, y, s in rows if t}.values())  # one row per text
 
 
@@ -268,7 +262,8 @@ def main() -> None:
     random.Random(0).shuffle(rows)
     x = embed([t for t, _, _ in rows])
     y = np.array([label for _, label, _ in rows])
-    svm = SVC(C=args.c, kernel="rbf", gamma="scale", class_weight="balanced")
+    gamma = 1.0 / (x.shape[1] * x.var())  # scikit-learn's "scale"
+    svm = SVC(C=args.c, kernel="rbf", gamma=gamma, class_weight="balanced")
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
     d = cross_val_predict(svm, x, y, cv=folds, method="decision_function")
     platt = LogisticRegression(C=1e6, max_iter=5000).fit(d[:, None], y)  # decision -> probability
@@ -303,7 +298,7 @@ def main() -> None:
     if not args.cv_only:
         model = svm.fit(x, y)
         r_model = r_fit.fit(rx, ry)
-        ClaimModel(x[model.support_], model.dual_coef_[0], float(model._gamma), float(model.intercept_[0]), scale,
+        ClaimModel(x[model.support_], model.dual_coef_[0], float(gamma), float(model.intercept_[0]), scale,
                    offset, threshold, r_model.coef_[0], float(r_model.intercept_[0]), r_threshold,
                    guarded_threshold).save(DATA)
         (ROOT / "benchmarks" / "results" / "claim_model.json").write_text(json.dumps(report, indent=1) + "\n")

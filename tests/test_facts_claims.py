@@ -232,14 +232,14 @@ def test_which_statements_the_model_may_judge(text, tier):
 @pytest.mark.parametrize("text,tier", [
     ("If you can't get through on the phone, ring the surgery again.", "invitation"),  # "not" in its condition
     ("Do ring the surgery if you'd prefer to speak to someone.", "invitation"),
-    ("If things don't improve, give us a call.", "plain"),  # a safety net: the model reads it (about 0.96)
+    ("If things don't improve, give us a call.", "plain"),  # a safety net: the model reads it (about 0.33)
     ("Call us if the pain gets worse.", None),
     ("Please call if you notice any bleeding.", None),
 ])
 def test_invitations_to_get_in_touch_need_no_model(text, tier):
     """Found on written framing (heldout_1124/1126, dev): "Do ring the surgery if you'd prefer to speak to someone"
-    reads as clinical (0.24), near "Call us if the pain gets worse" (0.43); an invitation in words about the
-    correspondence alone is framing by rule."""
+    read as clinical to the linear claim model (0.24), near "Call us if the pain gets worse" (0.43); an invitation in
+    words about the correspondence alone is framing by rule."""
     facts, _ = extract_facts(text)
     assert facts and {model_tier(f, ["new_recommendation"]) for f in facts} == {tier}
     needs, flags, why = review(f"{DRAFT} {text}")
@@ -249,7 +249,7 @@ def test_invitations_to_get_in_touch_need_no_model(text, tier):
 def test_guarded_statements_need_a_confident_model():
     model = claim_model()
     assert 0.0 < model.guarded_threshold < model.threshold
-    p = float(model.probability(["Keep the questions coming."])[0])  # about 0.03
+    p = float(model.probability(["Keep the questions coming."])[0])  # about 0.0004
     assert reads_as_framing(["Keep the questions coming."] * 2, [False, True]) == [True, p < model.guarded_threshold]
     assert reads_as_framing(["Stress can make this worse."] * 2, [False, True]) == [False, False]
 

@@ -12,7 +12,7 @@ Everything else stays with the rules: a new drug, test, dose or medical instruct
 A statement that is hedged, or advice about the correspondence itself ("Take whatever time you need to read this",
 "You may have mixed feelings reading this"), is *guarded*: the model clears it only far below the threshold, where
 in cross-validation no clinical statement of that kind fell (hedged diagnoses score high: "It sounds like you may
-have paronychia" 0.81). A negated statement in words about the correspondence alone ("Please don't apologise for
+have paronychia" 1.00). A negated statement in words about the correspondence alone ("Please don't apologise for
 asking") is guarded too; other negated statements and advice about the patient's life stay with the rules.
 
 It also stands in for the feeling words a reflection of the patient's message needs (:mod:`.reflect`): "Dealing with
