@@ -219,6 +219,10 @@ def test_what_the_model_may_clear():
     ("Take whatever time you need to read through this.", "guarded"),  # advice about the correspondence
     ("Go easy on yourself over the next few days.", None),  # advice about the patient's life
     ("Make sure someone close to you knows what's going on.", None),
+    ("I'll be the one answering today.", "guarded"),  # today or this week, said of the correspondence
+    ("Dr Reyes is away this week.", "guarded"),
+    ("By this week the rash will have settled.", None),  # a deadline for an outcome
+    ("Please call us today.", None),  # asks for something today
     ("The good news is that this almost never comes back.", None),  # a verdict on the course, negated or not
     ("It rarely turns into anything more serious.", None),
 ])

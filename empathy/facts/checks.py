@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .content import CONVERSATION, EMOTION, SUPPORT, imperative, medical
 from .extract import Fact
 from .patterns import LAB_TESTS
+from .qualifiers import qualifier_change
 
 # Which flag names a finding first when a fact has several (most specific first).
 FLAG_ORDER = ("changed_value", "negation_flip", "new_medication", "new_test", "new_recommendation", "false_reassurance",
@@ -115,6 +116,17 @@ def changed_value(c: Case) -> Finding | None:
     return None
 
 
+def qualifier_changed(c: Case) -> Finding | None:
+    """The same statement graded otherwise: "often causes ringing" -> "rarely causes ringing"."""
+    if c.window is None or c.counterpart is None or not (c.sim >= 0.6 or c.coverage >= 0.6):
+        return None
+    changes = qualifier_change(c.fact.text, c.counterpart.text, " ".join(f.text for f in c.window))
+    if changes:
+        return Finding("changed", "changed_value", "changed qualifier: " + ", ".join(
+            f"{a} became {b}" for _, a, b in changes))
+    return None
+
+
 def instruction_reversed(c: Case) -> Finding | None:
     if c.window is not None and c.related and c.instruction_conflict:
         a, b = c.instruction_conflict
@@ -174,7 +186,7 @@ def _content_carried(c: Case) -> bool:
     return c.entities_carried and c.sim >= 0.6 and not c.extra.get("entity_problem")
 
 
-RECALL_CHECKS = (unrelated, changed_value, instruction_reversed, instruction_lost, negation_flipped, anchor_lost,
+RECALL_CHECKS = (unrelated, changed_value, qualifier_changed, instruction_reversed, instruction_lost, negation_flipped, anchor_lost,
                  value_dropped, says_something_else, content_lost)
 
 

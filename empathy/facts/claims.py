@@ -75,6 +75,10 @@ silly rush hurry desk front reception receptionist staff jargon through use line
 INVITATION = TALK | frozenset(stem(w) for w in """again sense make ring surgery prefer someone directly inform informed
 arrange book telephone discuss update posted loop""".split())
 _IF_NOT = re.compile(r"\bif\b[^,;.]*(?:\b(?:not|never|nothing)\b|n't\b)", re.I)
+# The present day or week, said of the correspondence ("I'll be the one answering today", "Dr Reyes is away this
+# week"), is no hard value; said of an outcome or a deadline ("by this week it will have settled") it is.
+PRESENT = frozenset({"today", "this week"})
+_DEADLINE = re.compile(r"\b(?:by|until|till|within|from|after|before)\s+(?:the end of\s+)?(?:today|tonight|this)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -141,12 +145,16 @@ def claim_model() -> ClaimModel | None:
 def model_tier(fact, flags: list[str]) -> str | None:
     """How the model may judge a flagged fact: "invitation" (an invitation to get in touch in words about the
     correspondence alone: framing without the model), "plain" (flagged for its words alone, or advice that only invites
-    contact), "guarded" (hedged, or advice about the correspondence: cleared only below the guarded threshold), or
+    contact), "guarded" (hedged, advice about the correspondence, or a statement of today or this week: cleared only
+    below the guarded threshold), or
     None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, a negation outside
     words about the correspondence, advice about the patient's life, other flags)."""
     if not set(flags) <= {"new_claim", "new_recommendation"} or fact.content & VERDICT or COURSE.search(fact.text):
         return None
-    if any(e.kind in HARD_KINDS for e in fact.entities):
+    present = [e for e in fact.entities if e.kind == "time" and e.key in PRESENT]
+    if present and (_DEADLINE.search(fact.text) or any(e.kind == "instruction" for e in fact.entities)):
+        return None  # "Call us today" asks for something today
+    if any(e.kind in HARD_KINDS for e in fact.entities if e not in present):
         return None
     instructions = {e.key for e in fact.entities if e.kind == "instruction"}
     if not instructions <= CONTACT | {"advice"}:
@@ -164,7 +172,7 @@ def model_tier(fact, flags: list[str]) -> str | None:
     everyday_advice = (fact.advice and not instructions & CONTACT) or "advice" in instructions
     if everyday_advice and not fact.content <= TALK:
         return None  # advice about the patient's life ("You should sleep more") stays advice
-    return "guarded" if fact.hedged or everyday_advice else "plain"
+    return "guarded" if fact.hedged or everyday_advice or present else "plain"
 
 
 def reads_as_framing(texts: list[str], guarded: list[bool] | None = None) -> list[bool]:

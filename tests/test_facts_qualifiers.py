@@ -1,0 +1,58 @@
+"""Qualifiers changed in words (empathy/facts/qualifiers.py).
+
+Found on value edits written by helper writers into real replies (benchmarks/data/heldout_1123-1130.json, dev):
+"often causes ringing" -> "rarely causes ringing", "a viral infection" -> "a bacterial infection", "Digoxin to slow
+your heart rate" -> "to speed up your heart rate", "take insulin" -> "take a double dose of insulin" passed as
+unchanged, because no entity names a frequency adverb, a cause or a direction. 50 of 400 value edits were missed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from empathy.facts import check_facts
+from empathy.facts.qualifiers import qualifier_change, qualifier_levels
+
+DRAFT = ("It is a viral infection that often causes ringing in the ears. Digoxin is used to slow your heart rate. "
+         "You will need to take insulin after meals, and the swelling is usually mild.")
+
+
+@pytest.mark.parametrize("before,after", [
+    ("a viral infection", "a bacterial infection"),
+    ("often causes ringing", "rarely causes ringing"),
+    ("to slow your heart rate", "to speed up your heart rate"),
+    ("take insulin", "take a double dose of insulin"),
+    ("after meals", "before meals"),
+    ("usually mild", "usually severe"),
+])
+def test_a_qualifier_changed_in_words_needs_review(before, after):
+    rep = check_facts(DRAFT, DRAFT.replace(before, after))
+    assert rep.needs_review and "changed_value" in rep.flags, rep.flags
+    assert any("changed qualifier" in m.reason for m in rep.changed)
+
+
+@pytest.mark.parametrize("before,after", [
+    ("often causes", "frequently causes"),  # one level of the scale: near-synonyms
+    ("slow your heart rate", "slow down your heart rate"),
+    ("usually mild", "generally mild"),
+])
+def test_rewording_within_a_level_is_no_change(before, after):
+    rep = check_facts(DRAFT, DRAFT.replace(before, after))
+    assert not any("changed qualifier" in m.reason for m in rep.changed), [m.reason for m in rep.changed]
+
+
+def test_framing_around_unchanged_qualifiers_is_clean():
+    edited = (f"I'm sorry the ringing has been so wearing, and I know mornings are the hardest. {DRAFT} "
+              "Please write again if anything is unclear.")
+    rep = check_facts(DRAFT, edited)
+    assert not any("changed qualifier" in m.reason for m in rep.changed), [m.reason for m in rep.changed]
+
+
+def test_levels_and_changes_are_read_from_the_words():
+    assert qualifier_levels("It often causes ringing")["frequency"] == {1: "often"}
+    assert qualifier_levels("This is non-contagious") == {"contagion": {1: "non-contagious"}}  # not "contagious"
+    assert qualifier_change("It is noncancerous.", "It is cancerous.", "It is cancerous.") == \
+        [("malignancy", "noncancerous", "cancerous")]
+    # the original's level is still said nearby: the counterpart only adds a qualifier
+    assert qualifier_change("It is mild.", "It is mild, not severe.", "It is mild, not severe.") == []
+    assert qualifier_change("Take a double dose.", "Take a double dose.", "Take a double dose.") == []
