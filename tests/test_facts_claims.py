@@ -219,6 +219,9 @@ def test_what_the_model_may_clear():
     ("Take whatever time you need to read through this.", "guarded"),  # advice about the correspondence
     ("Go easy on yourself over the next few days.", None),  # advice about the patient's life
     ("Make sure someone close to you knows what's going on.", None),
+    ("I'll break this into a couple of short sections.", "signpost"),  # the reply's layout: no model needed
+    ("Please find my response to your query below.", "signpost"),
+    ("Take a break.", None),  # advice about the patient's life, not about reading
     ("I'll be the one answering today.", "guarded"),  # today or this week, said of the correspondence
     ("Dr Reyes is away this week.", "guarded"),
     ("By this week the rash will have settled.", None),  # a deadline for an outcome
@@ -248,6 +251,16 @@ def test_invitations_to_get_in_touch_need_no_model(text, tier):
     assert facts and {model_tier(f, ["new_recommendation"]) for f in facts} == {tier}
     needs, flags, why = review(f"{DRAFT} {text}")
     assert needs == (tier != "invitation"), (flags, why)
+
+
+@pytest.mark.parametrize("text,needs", [
+    ("Sincerely, the telehealth urgent care team.", False),  # found on heldout_1132: the service that writes
+    ("Hi, I'm replying on behalf of the urgent care team.", False),
+    ("If it gets worse, go to urgent care.", True),
+    ("You may need urgent care.", True),
+])
+def test_urgent_care_as_the_team_is_no_advice(text, needs):
+    assert review(f"{DRAFT} {text}")[0] == needs
 
 
 def test_guarded_statements_need_a_confident_model():

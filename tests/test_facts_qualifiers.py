@@ -56,3 +56,22 @@ def test_levels_and_changes_are_read_from_the_words():
     # the original's level is still said nearby: the counterpart only adds a qualifier
     assert qualifier_change("It is mild.", "It is mild, not severe.", "It is mild, not severe.") == []
     assert qualifier_change("Take a double dose.", "Take a double dose.", "Take a double dose.") == []
+
+
+@pytest.mark.parametrize("before,after", [
+    ("the swelling is usually mild", "the swelling in your elbow is usually mild"),  # a place added, none lost
+    ("Digoxin is used", "Digoxin, which you know, is used"),
+])
+def test_a_qualifier_only_added_to_an_ungraded_fact_is_no_change(before, after):
+    rep = check_facts(DRAFT, DRAFT.replace(before, after))
+    assert not any("changed qualifier" in m.reason for m in rep.changed), [m.reason for m in rep.changed]
+
+
+@pytest.mark.parametrize("before,after", [
+    ("ringing in the ears", "ringing in the head"),  # found on heldout_1133/1134: body parts swapped
+    ("to slow your heart rate", "to slow your heart rate quickly"),
+])
+def test_a_body_part_swapped_or_a_pace_added(before, after):
+    rep = check_facts(DRAFT, DRAFT.replace(before, after))
+    changed = any("changed qualifier" in m.reason for m in rep.changed)
+    assert changed == (after.endswith("head")), [m.reason for m in rep.changed]

@@ -74,6 +74,15 @@ silly rush hurry desk front reception receptionist staff jargon through use line
 # without the model, which reads it near a safety net ("Call us if the pain gets worse").
 INVITATION = TALK | frozenset(stem(w) for w in """again sense make ring surgery prefer someone directly inform informed
 arrange book telephone discuss update posted loop""".split())
+# Words that only say how the reply is laid out ("I'll break this into a couple of short sections", "A few points
+# below", "I'd like to address your concerns in the order you raised them"): a statement in these alone says nothing
+# about health, and the rules clear it without the model, which reads the unfamiliar ones near a plan. An imperative
+# only in the words of reading ("Please find my reply below", "Please read the following carefully").
+SIGNPOST = frozenset(stem(w) for w in """break broken section sections short point points detail details little
+background address raise raised couple cover split tackle question questions ask asked term terms explain thought
+thoughts numbered step steps first moment quick inform information reply response query order""".split())
+READING = frozenset(stem(w) for w in """read see find follow following inform information point points reply response
+query moment carefully allow explain step steps""".split())
 _IF_NOT = re.compile(r"\bif\b[^,;.]*(?:\b(?:not|never|nothing)\b|n't\b)", re.I)
 # The present day or week, said of the correspondence ("I'll be the one answering today", "Dr Reyes is away this
 # week"), is no hard value; said of an outcome or a deadline ("by this week it will have settled") it is.
@@ -144,7 +153,8 @@ def claim_model() -> ClaimModel | None:
 
 def model_tier(fact, flags: list[str]) -> str | None:
     """How the model may judge a flagged fact: "invitation" (an invitation to get in touch in words about the
-    correspondence alone: framing without the model), "plain" (flagged for its words alone, or advice that only invites
+    correspondence alone: framing without the model), "signpost" (words about the reply's layout alone: framing
+    without the model), "plain" (flagged for its words alone, or advice that only invites
     contact), "guarded" (hedged, advice about the correspondence, or a statement of today or this week: cleared only
     below the guarded threshold), or
     None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, a negation outside
@@ -159,6 +169,9 @@ def model_tier(fact, flags: list[str]) -> str | None:
     instructions = {e.key for e in fact.entities if e.kind == "instruction"}
     if not instructions <= CONTACT | {"advice"}:
         return None
+    if fact.content and not fact.negated and not present and not instructions - {"advice"} \
+            and fact.content <= (READING if fact.advice or instructions else SIGNPOST):
+        return "signpost"
     if instructions and instructions <= CONTACT and fact.content <= INVITATION and not fact.hedged \
             and (not fact.negated or _IF_NOT.search(fact.text)):
         return "invitation"  # "not" only in its condition; "Please don't call" stays with the model

@@ -89,7 +89,8 @@ RING = (r"give (?:me|us|the (?:office|clinic|surgery|practice|team|ward)) a (?:r
 
 # Instructions: canonical groups. Longest phrases first; "take care" and friends are not instructions.
 INSTRUCTIONS = [
-    ("emergency", r"go (?:straight )?to (?:the )?(?:nearest )?(?:emergency(?: room| department)?|er|ed|urgent care|hospital)|call 911|seek (?:emergency|urgent|immediate) (?:care|help|attention)|urgent care|emergency room"),
+    ("emergency", r"go (?:straight )?to (?:the )?(?:nearest )?(?:emergency(?: room| department)?|er|ed|urgent care|hospital)|call 911|seek (?:emergency|urgent|immediate) (?:care|help|attention)|"
+     r"urgent care(?! (?:team|service|clinicians?|physicians?|doctors?|nurses?|inbox|staff))|emergency room"),
     ("continue", r"continue(?:s|d)? (?:to take |taking |with |on )?|keep (?:on )?taking|keep using|keep up with|stay(?:ing)? on|remain on|carry on (?:with|taking)|stick with"),
     ("stop", r"stop(?:ping|ped)? (?:taking|using)|stop(?:ping|ped)?|discontinue(?:d)?|quit|come off|hold off on|hold off|hold (?:your |the )|pause"),
     ("start", r"start(?:ing)? (?!feeling|to feel|to get better)|begin(?:ning)?|initiate|switch(?:ing)? to|add(?:ing)? (?=\w+ (?:to|mg))|try(?:ing)? (?=\w+ (?:mg|for|at)\b)"),

@@ -20,11 +20,12 @@ SCALES: dict[str, list[list[str]]] = {
     "commonness": [["common"], ["rare", "uncommon", "unusual"]],
     "severity": [["mild", "minor", "slight"], ["moderate"], ["severe", "serious", "major", "significant"]],
     "amount": [["heavy", "heavier", "profuse"], ["light", "lighter", "scant"]],
-    "quantity": [["more", "too many", "extra"], ["less", "fewer", "too few", "too little"]],
+    "quantity": [["more", "too many", "too much", "extra"], ["less", "fewer", "too few", "too little"]],
+    "strength": [["stronger", "strong", "potent", "more potent"], ["milder", "weaker", "weak", "gentler"]],
     "count": [["one", "single"], ["two", "both", "a couple of"], ["three"], ["several", "multiple"]],
     "length": [["short", "brief", "short-term"], ["long", "prolonged", "extended", "lengthy", "long-term"]],
     "speed": [["slow", "slows", "slowing", "slower", "slowly", "slow down"],
-              ["speed up", "speeds up", "fast", "faster", "quick", "quicker", "rapid", "rapidly"]],
+              ["speed up", "speeds up", "fast", "faster", "quick", "quicker", "quickly", "rapid", "rapidly"]],
     "level": [["high", "higher", "elevated", "raised"], ["low"]],
     "direction": [["increase", "increases", "increased", "increasing"],
                   ["decrease", "decreases", "decreased", "decreasing", "reduce", "reduces", "reduced"]],
@@ -42,11 +43,26 @@ SCALES: dict[str, list[list[str]]] = {
     "timing": [["before", "prior to"], ["after"]],
     "urgency": [["immediate", "urgent", "emergency"], ["routine", "non-urgent", "elective"]],
     "onset": [["acute", "sudden", "suddenly"], ["chronic", "gradual", "gradually", "long-standing"]],
-    "cause": [["viral", "virus"], ["bacterial", "bacteria"], ["fungal", "fungus"], ["parasitic", "parasite"]],
+    "cause": [["viral", "virus"], ["bacterial", "bacteria", "bacterium"], ["fungal", "fungus"],
+              ["parasitic", "parasite", "parasites"]],
+    "animal": [["cat", "cats"], ["dog", "dogs"], ["bat", "bats"], ["rat", "rats", "rodent", "rodents"]],
+    "insect": [["mosquito", "mosquitoes"], ["sandfly", "sandflies"], ["tick", "ticks"], ["flea", "fleas"]],
+    "pain": [["sharp", "stabbing", "shooting"], ["dull", "aching"], ["burning"], ["throbbing"]],
+    "waking": [["asleep", "sleeping"], ["awake"]],
+    "posture": [["bent", "flexed"], ["straight", "straightened", "extended"]],
+    "depth": [["internal", "inner", "inside"], ["external", "outer", "outside"]],
+    "tone": [["weaken", "weakens", "weakened", "loosen", "loosens"], ["tighten", "tightens", "tightened", "stiffen"]],
     "malignancy": [["cancerous", "malignant"], ["noncancerous", "non-cancerous", "benign"],
                    ["precancerous", "pre-cancerous"]],
     "contagion": [["contagious", "infectious"], ["non-contagious", "noncontagious", "non-infectious"]],
     "sex": [["male", "males", "men", "boys"], ["female", "females", "women", "girls"]],
+    # a body part is a place: "tendons in your elbow" -> "in your wrist" moves the fact
+    "body": [[w] + ([w + "s"] if not w.endswith("s") else []) for w in """head face eye ear nose mouth tongue throat
+             neck shoulder arm elbow wrist finger thumb hip thigh knee ankle toe heel skin liver kidney bladder brain
+             spine pelvis groin breast uterus ovary prostate testicle""".split()]
+            + [["hand", "hands", "palm"], ["foot", "feet", "sole"], ["leg", "legs", "limb", "limbs", "calf", "calves"],
+               ["chest", "lung", "lungs"], ["stomach", "belly", "abdomen", "tummy"], ["heart"],
+               ["bowel", "bowels", "intestine", "intestines", "gut", "colon"]],
     "recency": [["last night", "yesterday"], ["last week"], ["last month"], ["last year"]],
 }
 # Words that grade a dose: adding one to a statement that had none changes it ("take insulin" -> "take a double

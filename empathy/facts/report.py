@@ -134,13 +134,14 @@ def _framing(edited, supported, unsupported, orig_facts, message):
     def read(m, text):
         return mask_patient_words(text, message) if known[id(m)] else text
     # the sentence and the clause itself must both read as framing ("I'm sorry; it tends to run in families")
-    invitations = {id(m) for m in todo if tiers[id(m)] == "invitation"}
-    asked = [m for m in todo if id(m) not in invitations]
+    by_rule = {id(m) for m in todo if tiers[id(m)] in ("invitation", "signpost")}
+    asked = [m for m in todo if id(m) not in by_rule]
     texts = [read(m, _sentence_of(m.fact, edited, sentences)) for m in asked] + [read(m, m.fact.text) for m in asked]
     framing = reads_as_framing(texts, [tiers[id(m)] == "guarded" for m in asked] * 2)
-    cleared = invitations | {id(m) for i, m in enumerate(asked) if framing[i] and framing[i + len(asked)]}
-    why = {True: "framing: an invitation to get in touch", False: "framing: no clinical claim (claim model)"}
-    supported = supported + [FactMatch(m.fact, m.counterpart, why[id(m) in invitations], m.similarity)
+    cleared = by_rule | {id(m) for i, m in enumerate(asked) if framing[i] and framing[i + len(asked)]}
+    why = {"invitation": "framing: an invitation to get in touch", "signpost": "framing: about the reply's layout",
+           "plain": "framing: no clinical claim (claim model)", "guarded": "framing: no clinical claim (claim model)"}
+    supported = supported + [FactMatch(m.fact, m.counterpart, why[tiers[id(m)]], m.similarity)
                              for m in todo if id(m) in cleared]
     return supported, [m for m in unsupported if id(m) not in cleared]
 
