@@ -258,8 +258,14 @@ def test_invitations_to_get_in_touch_need_no_model(text, tier):
     ("Hi, I'm replying on behalf of the urgent care team.", False),
     ("If it gets worse, go to urgent care.", True),
     ("You may need urgent care.", True),
+    ("I'll keep an eye on the inbox in case you have more to add.", False),
+    ("Keep an eye on the rash.", True),
+    ("Always happy to help.", False),
+    ("Always take it with food.", True),
+    ("I requested a full blood count.", True),  # found on heldout_1134: a British test name
 ])
 def test_urgent_care_as_the_team_is_no_advice(text, needs):
+    """Also the reply's own correspondence: "I'll keep an eye on the inbox", "Always happy to help" (heldout_1130-1132)."""
     assert review(f"{DRAFT} {text}")[0] == needs
 
 

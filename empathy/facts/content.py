@@ -345,8 +345,8 @@ def imperative(text: str) -> str | None:
         if re.match(r"\s+(?:not\s+)?(?:you|we|i|they|it|this|these|that)\b", rest, re.I):
             return None  # a question: "Do you have ...?"
         inner = re.match(r"\s+(?:not\s+)?(?:ever\s+)?([a-z']+)", rest, re.I)
-        if inner and inner.group(1).lower() in ("worry", "feel", "be", "hesitate"):
-            return None  # "Don't worry" is reassurance (text.REASSURANCE), "never feel ..." framing
+        if inner and inner.group(1).lower() in ("worry", "feel", "be", "hesitate", "happy", "glad", "pleased", "here"):
+            return None  # "Don't worry" is reassurance (text.REASSURANCE), "never feel ..." / "Always happy to help" framing
         return "advice"
     if verb not in IMPERATIVE_VERBS:
         return None

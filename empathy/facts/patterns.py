@@ -102,7 +102,7 @@ INSTRUCTIONS = [
     ("schedule", r"(?<!sleep )(?<!sleeping )(?<!eating )(?<!feeding )(?<!dosing )(?<!medication )schedul(?:e|ing)|book(?:ing)?|arrang(?:e|ing)|set(?:ting)? up (?:an?|your)|make an appointment|follow(?:-| )?up|come (?:back )?in|come back|return (?:to|for|in)|see you (?:in|next|on|at)|appointment|visit (?=in|next)"),
     ("contact", r"call (?:us|me|the office|the clinic|our office|your)|contact (?:us|me|the|your)|phone (?:us|me|the)|message (?:us|me)|send (?:me|us) a message|reach out|keep reaching out|let (?:me|us|the (?:team|office|clinic|surgery|practice)|your (?:nurse|doctor|care team)) know|write (?:to (?:me|us)|(?:me |us )?again|back|any ?time|whenever)|drop (?:me|us) a (?:line|note|message)|notify (?:us|me)|get in touch|(?:keep|stay) in touch|"
      + RING + r"|keep (?:me|us|the team) (?:posted|updated|informed|in the loop)|email (?:me|us|the)|message (?:the|your) (?:office|clinic|team|practice|care team)"),
-    ("monitor", r"monitor(?:ing)?|keep track|track(?:ing)? (?:your|it)|keep an eye on|watch (?:for|out for)|keep a (?:log|diary|journal|record)|log your|check your|measure your|weigh yourself|write down"),
+    ("monitor", r"monitor(?:ing)?|keep track|track(?:ing)? (?:your|it)|keep an eye on(?! (?:the|my|our) (?:inbox|portal|messages|emails?|replies|phone)\b)|watch (?:for|out for)|keep a (?:log|diary|journal|record)|log your|check your|measure your|weigh yourself|write down"),
     ("rest", r"keep (?:\w+ ){1,2}(?:raised|elevated|up)|rais(?:e|ing) your (?:leg|legs|feet|foot|arm|head)|(?<!the )rest(?:ing)?(?! assured| of)|get (?:some|plenty of|enough) (?:rest|sleep)|elevat(?:e|ing)|ice (?:it|the|your)|apply (?:ice|heat)|warm compress|cold compress|sleep (?:more|well)"),
     ("hydrate", r"drink (?:plenty|lots|more|at least|\d|water|fluids)|stay hydrated|hydrat(?:e|ion)|fluids"),
     ("exercise", r"exercis(?:e|ing)|go for (?:a )?walks?|walk(?:ing)? (?:\d|every|daily|for)|stretch(?:ing|es)?(?= (?:your|the|it|them|gently|daily|regularly|every|each|before|after|exercises?)\b)|stretching|stretches|physical activity|stay active|be active"),
@@ -121,7 +121,7 @@ CONFLICTS = [("stop", "continue"), ("stop", "take"), ("stop", "start"), ("stop",
               ("avoid", "take"), ("avoid", "continue")]
 # Advice the instruction groups do not name: an imperative opening or a recommending phrase.
 ADVICE = re.compile(
-    r"(?:^|^\s*(?:if|when|whenever|should|once|until|before|after)\b[^,]*,)\s*(?:please\s+|also\s+|and\s+)*(?:(?:do not|don't|never)(?! (?:ever )?(?:feel|hesitate|worry|be (?:afraid|embarrassed|shy)))|always|make sure|be sure|remember to|try to|wash|wear|keep|stay|get|use|put|bring|offer|give|"
+    r"(?:^|^\s*(?:if|when|whenever|should|once|until|before|after)\b[^,]*,)\s*(?:please\s+|also\s+|and\s+)*(?:(?:do not|don't|never)(?! (?:ever )?(?:feel|hesitate|worry|be (?:afraid|embarrassed|shy)))|always(?! (?:happy|glad|pleased|here|available|welcome)\b)|make sure|be sure|remember to|try to|wash|wear|keep|stay|get|use|put|bring|offer|give|"
     r"switch|cut|limit|skip|sit|stand|lie|try|sleep|wait|stop|avoid|eat|drink|check|offer|bring|call|come|go|see)\b"
     r"|\b(?:you should|you must(?! be (?:\w+ing|so|really|very|feeling|exhausted|tired|worried|frustrated|scared|anxious|fed up|sick of|relieved)\b)|you need to|you'll need to|it(?:'s| is) (?:important|best|a good idea|essential|vital) (?:not )?to|i (?:would )?(?:recommend|suggest|advise)|"
     r"would help|(?:it )?(?:may|might|can|could) help|(?:it would be|would be) (?:good|wise|helpful|best)|consider)\b", re.I)
