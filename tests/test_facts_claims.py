@@ -316,6 +316,10 @@ def test_reassurance_in_unlisted_words_needs_review(added):
     "No need to fret; it's harmless.",
     "Believe me, this is far less serious than it feels.",
     "Try not to lose sleep over it.",
+    "You're out of the woods now.",  # idioms of a good outcome (written reassurance, heldout_1123-1134)
+    "This is one of those things that always sorts itself out.",
+    "Honestly, nothing in what you've described concerns me.",
+    "It'll be gone before the next appointment even rolls around.",
 ])
 def test_reassurance_the_rules_know_needs_review(added):
     """Found on dev (framing_dev2.json): the reassurance head, retrained with more feeling sentences, let these by."""
@@ -337,7 +341,8 @@ def test_reassurance_without_any_medical_word_is_named_reassurance():
     assert reassures(["You'll be feeling like yourself again very soon.", "We will check a urine culture."]) == [True, False]
 
 
-@pytest.mark.parametrize("added", ["Stay well.", "Take care.", "Warm wishes, Dr. Okafor"])
+@pytest.mark.parametrize("added", ["Stay well.", "Take care.", "Warm wishes, Dr. Okafor",
+                                   "Thanks for bearing with us; we're through the worst of the backlog now."])
 def test_a_sign_off_is_not_reassurance(added):
     """Found on written framing (heldout_1126, dev): "Stay well." carried no fact but the reassurance head read it
     as reassurance."""
