@@ -118,6 +118,8 @@ def test_findings_and_instructions_in_clinical_phrases_stay():
     ("I'm sorry, this is most likely stress-related.", "new_claim"),
     ("This is very likely down to something you ate, so I wouldn't worry.", "false_reassurance"),
     ("Knee pain is frustrating, but it's manageable.", "new_claim"),
+    ("Sorry you're dealing with this \u2014 it's almost certainly a pinched nerve.", "new_claim"),  # heldout_1127
+    ("I'm sorry about the swelling - that's fluid backing up because your heart isn't pumping well.", "new_claim"),
 ])
 def test_a_claim_wrapped_in_an_apology_or_a_feeling_needs_review(added, flag):
     """Dev wrapped claims (framing_dev2.json) the extractor read as framing: a cause ("stress-related"), a prognosis

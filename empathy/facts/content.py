@@ -377,8 +377,13 @@ def is_framing(text: str, concern_only: bool) -> bool:
         return True
     if kind == "cognition" or not has_emotion(text):
         return False
+    if any(residue(part) and not has_emotion(part) for part in _DASH.split(text)[1:]):
+        return False  # "Sorry you're dealing with this - it's almost certainly a pinched nerve": the feeling is elsewhere
     claims = CLAIM - _WISHED if _WISH.search(text) else CLAIM
     return not rest & claims
+
+
+_DASH = re.compile(r"\s+[-\u2013\u2014]\s+|\u2014")
 
 
 # A wish ("I hope things get better soon") is not a prognosis.
