@@ -263,6 +263,8 @@ def test_invitations_to_get_in_touch_need_no_model(text, tier):
     ("I'll keep an eye on the inbox in case you have more to add.", False),
     ("Keep an eye on the rash.", True),
     ("Always happy to help.", False),
+    ("I'm happy to clarify any part of this if it would help.", False),  # an offer, not "it would help"
+    ("Rest would help.", True),
     ("Always take it with food.", True),
     ("I requested a full blood count.", True),  # found on heldout_1134: a British test name
 ])

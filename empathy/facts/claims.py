@@ -66,7 +66,8 @@ TALK = frozenset(stem(w) for w in """read reading question questions ask asking 
 messages note notes email letter call calling phone portal contact office team clinic time moment whenever whatever
 suit suits quiet following keep feel free mind else anything conversation talk speak bring family member welcome
 help slowly easier know tell hesitate touch care good apologise apologize sorry twice miss nuisance bother bothering
-silly rush hurry desk front reception receptionist staff jargon through use line main""".split())
+silly rush hurry desk front reception receptionist staff jargon through use line main useful clarify clarification
+detail details explain explanation part parts anytime communication""".split())
 
 
 # An invitation to get in touch in these words alone ("Do ring the surgery if you'd prefer to speak to someone",

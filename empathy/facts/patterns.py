@@ -124,7 +124,7 @@ ADVICE = re.compile(
     r"(?:^|^\s*(?:if|when|whenever|should|once|until|before|after)\b[^,]*,)\s*(?:please\s+|also\s+|and\s+)*(?:(?:do not|don't|never)(?! (?:ever )?(?:feel|hesitate|worry|be (?:afraid|embarrassed|shy)))|always(?! (?:happy|glad|pleased|here|available|welcome)\b)|make sure|be sure|remember to|try to|wash|wear|keep|stay|get|use|put|bring|offer|give|"
     r"switch|cut|limit|skip|sit|stand|lie|try|sleep|wait|stop|avoid|eat|drink|check|offer|bring|call|come|go|see)\b"
     r"|\b(?:you should|you must(?! be (?:\w+ing|so|really|very|feeling|exhausted|tired|worried|frustrated|scared|anxious|fed up|sick of|relieved)\b)|you need to|you'll need to|it(?:'s| is) (?:important|best|a good idea|essential|vital) (?:not )?to|i (?:would )?(?:recommend|suggest|advise)|"
-    r"would help|(?:it )?(?:may|might|can|could) help|(?:it would be|would be) (?:good|wise|helpful|best)|consider)\b", re.I)
+    r"(?<!if it )(?<!if that )would help|(?:it )?(?:may|might|can|could) help|(?:it would be|would be) (?:good|wise|helpful|best)|consider)\b", re.I)
 GENERIC_CONTACT = re.compile(r"\b(?:any (?:other |more |further )?(?:questions?|concerns?|worries)|questions?|concerns?|anything(?: else)?|need (?:anything|help|to talk|support)|want to (?:talk|chat)|to (?:talk|chat)|(?:any|more|further|some) (?:more )?(?:information|support|guidance|help|details?|clarification)|if you(?:'re| are) unsure|ask for (?:help|support)|any ?time|whenever you(?: like| want| need)?|at any point)\b", re.I)
 
 CLAUSE_SPLIT = re.compile(
