@@ -186,8 +186,8 @@ def _content_carried(c: Case) -> bool:
     return c.entities_carried and c.sim >= 0.6 and not c.extra.get("entity_problem")
 
 
-RECALL_CHECKS = (unrelated, changed_value, qualifier_changed, instruction_reversed, instruction_lost, negation_flipped, anchor_lost,
-                 value_dropped, says_something_else, content_lost)
+RECALL_CHECKS = (unrelated, changed_value, qualifier_changed, instruction_reversed, instruction_lost, negation_flipped,
+                 anchor_lost, value_dropped, says_something_else, content_lost)
 
 
 # ---------------------------------------------------------------------------------------- precision checks

@@ -88,7 +88,8 @@ _IF_NOT = re.compile(r"\bif\b[^,;.]*(?:\b(?:not|never|nothing)\b|n't\b)", re.I)
 # The present day or week, said of the correspondence ("I'll be the one answering today", "Dr Reyes is away this
 # week"), is no hard value; said of an outcome or a deadline ("by this week it will have settled") it is.
 PRESENT = frozenset({"today", "this week"})
-_DEADLINE = re.compile(r"\b(?:by|until|till|within|from|after|before)\s+(?:the end of\s+)?(?:today|tonight|this)\b", re.I)
+_DEADLINE = re.compile(r"\b(?:by|until|till|within|from|after|before)\s+(?:the end of\s+)?(?:today|tonight|this)\b",
+                       re.I)
 
 
 @dataclass(frozen=True)
@@ -155,10 +156,9 @@ def claim_model() -> ClaimModel | None:
 def model_tier(fact, flags: list[str]) -> str | None:
     """How the model may judge a flagged fact: "invitation" (an invitation to get in touch in words about the
     correspondence alone: framing without the model), "signpost" (words about the reply's layout alone: framing
-    without the model), "plain" (flagged for its words alone, or advice that only invites
-    contact), "guarded" (hedged, advice about the correspondence, or a statement of today or this week: cleared only
-    below the guarded threshold), or
-    None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, a negation outside
+    without the model), "plain" (flagged for its words alone, or advice that only invites contact), "guarded" (hedged,
+    advice about the correspondence, or a statement of today or this week: cleared only below the guarded threshold),
+    or None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, a negation outside
     words about the correspondence, advice about the patient's life, other flags)."""
     if not set(flags) <= {"new_claim", "new_recommendation"} or fact.content & VERDICT or COURSE.search(fact.text):
         return None

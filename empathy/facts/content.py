@@ -346,7 +346,7 @@ def imperative(text: str) -> str | None:
             return None  # a question: "Do you have ...?"
         inner = re.match(r"\s+(?:not\s+)?(?:ever\s+)?([a-z']+)", rest, re.I)
         if inner and inner.group(1).lower() in ("worry", "feel", "be", "hesitate", "happy", "glad", "pleased", "here"):
-            return None  # "Don't worry" is reassurance (text.REASSURANCE), "never feel ..." / "Always happy to help" framing
+            return None  # "Don't worry" is reassurance (text.REASSURANCE); "never feel ...", "Always happy to help"
         return "advice"
     if verb not in IMPERATIVE_VERBS:
         return None
