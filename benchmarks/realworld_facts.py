@@ -144,6 +144,8 @@ HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_held
 # hospital's specialty clinics) and heldout_1134.json (a South African GP, an Indian teleconsultation service and a
 # US community health centre's nurses), by two more writers under the same brief, copied in unread, judged by two
 # judges each (all 880 labels clean) and run once at the end.
+# Tenth session: 1131-1134 were read and tuned on. heldout_1135.json (an Irish general practice and a Canadian walk-in
+# clinic), by one more writer, copied in unread, judged by two judges (all 440 labels clean) and run once at the end.
 DATA = perturb.realworld.ROOT / "benchmarks" / "data"
 WRITTEN = {"dev": [DATA / "framing_dev2.json"],
            "blind": [DATA / f"heldout_{n}.json" for n in range(1123, 1136)]}

@@ -84,6 +84,8 @@ background address raise raised couple cover split tackle question questions ask
 thoughts numbered step steps first moment quick inform information reply response query order""".split())
 READING = frozenset(stem(w) for w in """read see find follow following inform information point points reply response
 query moment carefully allow explain step steps""".split())
+# The tiers of model_tier that the rules clear alone, without asking the model.
+RULE_TIERS = frozenset({"invitation", "signpost"})
 _IF_NOT = re.compile(r"\bif\b[^,;.]*(?:\b(?:not|never|nothing)\b|n't\b)", re.I)
 # The present day or week, said of the correspondence ("I'll be the one answering today", "Dr Reyes is away this
 # week"), is no hard value; said of an outcome or a deadline ("by this week it will have settled") it is.

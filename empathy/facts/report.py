@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..text import HEDGE, split_sentences
 from .extract import Fact, courtesy, extract_facts
 from .match import FactMatch, _llm_rejudge, _precision_side, _recall_side, _Similarity
-from .claims import model_tier, reads_as_framing, reassures
+from .claims import RULE_TIERS, model_tier, reads_as_framing, reassures
 from .content import speaks_to_feelings
 from .details import invented_details
 from .reflect import mask_patient_words, names_only_known, read_patient, reflects_patient
@@ -134,7 +134,7 @@ def _framing(edited, supported, unsupported, orig_facts, message):
     def read(m, text):
         return mask_patient_words(text, message) if known[id(m)] else text
     # the sentence and the clause itself must both read as framing ("I'm sorry; it tends to run in families")
-    by_rule = {id(m) for m in todo if tiers[id(m)] in ("invitation", "signpost")}
+    by_rule = {id(m) for m in todo if tiers[id(m)] in RULE_TIERS}
     asked = [m for m in todo if id(m) not in by_rule]
     texts = [read(m, _sentence_of(m.fact, edited, sentences)) for m in asked] + [read(m, m.fact.text) for m in asked]
     framing = reads_as_framing(texts, [tiers[id(m)] == "guarded" for m in asked] * 2)
