@@ -10,14 +10,16 @@ Training sentences, none from a blind set and none written by the checker's auth
   bank and filled templates, and the first half (by hash) of the dev framing pools of benchmarks/data/framing_dev2.json
   (its other half and its wrapped claims stay out: they measure), and the framing pools of
   benchmarks/data/framing_train3.json (written for training only), the framing pools of framing_train4.json (three
-  more writers, for training only) and the clean framing of the written sets heldout_1123-1130 (eight writers; blind
-  once, development sets since), without the sentences of pairs an independent judge flagged.
+  more writers, for training only) and the clean framing of the written sets heldout_1123-1134 (twelve writers; blind
+  once, development sets since: 1131-1134 joined in the eleventh session), without the sentences of pairs an
+  independent judge flagged.
 
 The claim head is an RBF-kernel SVM (C=4). Leaving each of the eight written sets out in turn (2026-11-23), at the
 same recall of clinical statements, the shipped logistic regression read 16 % of a left-out writer's framing as
 clinical; refitted with the eight sets, 11 %; an SVM, 7 %; the SVM with framing_train4 too, 2-6 % per written set
-(9-12 % per training-only writer). Its decision is mapped to a probability by a logistic fitted on the
-cross-validated decisions.
+(9-12 % per training-only writer). With the twelve sets (eleventh session) the per-set share is 0-15 %, and on the
+development sets (all dev pools and written sets) written framing false alarms fell from 0.079 to 0.064 with no
+detection lost. Its decision is mapped to a probability by a logistic fitted on the cross-validated decisions.
 
 A second head reads reassurance (reassurance_rows); its threshold lets 1 % of the other rows through.
 
@@ -62,7 +64,7 @@ EPITOME = [Path("/work/shared/data/epitome") / f"{name}.csv" for name in ("emoti
 DEV_FRAMING = ROOT / "benchmarks" / "data" / "framing_dev2.json"
 TRAIN = ROOT / "benchmarks" / "data" / "framing_train3.json"  # written for training only, by a helper session
 TRAIN4 = ROOT / "benchmarks" / "data" / "framing_train4.json"  # three more writers, for training only
-WRITTEN_SETS = range(1123, 1131)  # blind once, read and tuned on since: development sets now
+WRITTEN_SETS = range(1123, 1135)  # blind once, read and tuned on since: development sets now
 RECALL = 0.98
 GUARDED_SHARE = 0.5  # guarded statements are framing only below half the threshold
 _META = re.compile(r"^\W*(?:note|patient|doctor)\b:?|\bconversation\b", re.I)
@@ -152,7 +154,7 @@ def written_for_training() -> list[tuple[str, int, str]]:
 
 
 def written_sets(replies: list) -> list[tuple[str, int, str]]:
-    """The clean framing of the written sets that are development sets now (heldout_1123-1130: eight writers, each a
+    """The clean framing of the written sets that are development sets now (heldout_1123-1134: twelve writers, each a
     different clinic's voice), without the sentences of pairs an independent judge flagged (an invented detail about
     the patient); concern templates with a symptom and with "this", as for the training sets."""
     import realworld_facts as rf
