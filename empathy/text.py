@@ -148,6 +148,9 @@ _REASSURANCE_PATTERNS = [
     r"bounces? back|(?:be|feel|feeling) back to normal (?:by|in|within|before)|(?:'ll|will) be gone (?:by|before|in|within)",
     r"nothing (?:in|about) [^.?!]{0,40}(?:concerns|worries) me|(?:don't|do not) think you need to (?:be (?:concerned|worried)|worry)",
     r"(?:very )?little to (?:be (?:anxious|worried|concerned)|worry) about|(?:always|usually) (?:settles|clears up|resolves)",
+    # a verdict on results ("the scan looks reassuring"), found on written wrapped claims (heldout_1123-1134)
+    r"(?:scans?|tests?|results?|x-?rays?|bloods?|ecg|it|everything|things) (?:all )?(?:looks?|looked|seems?|came back|"
+    r"is|are|was|were) (?:very |quite |really |entirely |all |completely )?(?:reassuring|encouraging)",
 ]
 REASSURANCE = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in _REASSURANCE_PATTERNS) + r")(?!\w)", re.I)
 

@@ -86,6 +86,11 @@ def test_a_not_that_governs_a_feeling_or_an_invitation_is_framing(added):
     "I don't blame you for feeling worn out.",
     "You're right to raise the swelling with us.",
     "Please read this part when you have a quiet moment.",
+    "It's no fun at all having leg pain hanging over you.",  # written framing, heldout_1127-1130 (dev)
+    "Dealing with leg pain while trying to carry on with work is no small thing.",
+    "It's hard not knowing what to expect with elbow pain.",
+    "I know that can't have been pleasant to describe.",
+    "I've read it a couple of times to make sure I didn't miss anything.",
 ])
 def test_feeling_negations_and_pacing_are_neither_negations_nor_advice(text):
     """Clinician-style concern templates and middles (framing_train3.json) read as negated facts or advice."""
@@ -159,9 +164,30 @@ def test_sign_offs_carry_no_fact(closer):
 
 def test_the_surgery_as_the_practice_is_no_procedure():
     """British "surgery" is also the GP practice (heldout_1123/1125.json): contacting it orders no operation."""
-    for text in ("Do not hesitate to contact the surgery again.", "The surgery can arrange a telephone appointment."):
+    for text in ("Do not hesitate to contact the surgery again.", "The surgery can arrange a telephone appointment.",
+                 "The surgery's closed on Saturday afternoons.", "I got through the morning surgery.",  # heldout_1130
+                 "There's parking round the back of the surgery now.", "It's the GP at the Main Street surgery."):
         assert "test" not in {e.kind for e in extract_entities(text)}, text
-    assert "test" in {e.kind for e in extract_entities("The surgery went well, and the wound is healing.")}
+    for text in ("The surgery went well, and the wound is healing.", "After the surgery you may need physiotherapy."):
+        assert "test" in {e.kind for e in extract_entities(text)}, text
+
+
+@pytest.mark.parametrize("text,tier", [
+    ("I'm sorry the leg pain is causing you so much bother.", "plain"),  # what it does to the patient (heldout_1134)
+    ("I understand high fever has caused you a lot of frustration.", "plain"),
+    ("The infection is causing your fever.", None),  # a verdict on the cause
+    ("If you have questions about any of this, call our main line and ask for the care team.", "guarded"),
+    ("Give it time and you'll feel like yourself again.", None),  # advice about the patient's life (heldout_1123-1134)
+    ("Here is what I would suggest.", "signpost"),  # the reply's layout (heldout_1134)
+])
+def test_feelings_caused_questions_had_and_greetings_are_not_verdicts_or_diagnoses(text, tier):
+    facts, _ = extract_facts(text)
+    assert facts and {model_tier(f, ["new_claim", "new_recommendation"]) for f in facts} == {tier}
+
+
+def test_you_must_be_stressed_is_no_instruction_but_you_must_be_careful_is():
+    assert not extract_facts("Having dizziness hanging over you must be stressful.")[0]
+    assert all(f.advice for f in extract_facts("You must be careful with the dose.")[0])
 
 
 def test_sympathies_are_no_medical_term():
@@ -215,7 +241,7 @@ def test_what_the_model_may_clear():
     ("You may have mixed feelings reading this.", "guarded"),  # hedged
     ("You don't have to wait until your next visit to ask me something.", None),  # negated: the rules
     ("Please don't apologise for asking.", "guarded"),  # negated, in words about the correspondence alone
-    ("I've read your message twice to make sure I didn't miss anything.", "guarded"),
+    ("I've read your message twice to make sure I didn't miss anything.", "plain"),  # "not" of a feeling, no negation
     ("You don't need to come in.", None),  # a negated plan
     ("This isn't something that spreads.", None),
     ("Take whatever time you need to read through this.", "guarded"),  # advice about the correspondence
@@ -228,6 +254,10 @@ def test_what_the_model_may_clear():
     ("Dr Reyes is away this week.", "guarded"),
     ("By this week the rash will have settled.", None),  # a deadline for an outcome
     ("Please call us today.", None),  # asks for something today
+    ("The practice nurse is in on Tuesday mornings.", "guarded"),  # a day of the week, said of the practice
+    ("I'm on the telehealth roster again Friday.", "guarded"),
+    ("The swelling should be down by Friday.", None),  # a deadline for an outcome
+    ("Come in on Monday.", None),  # asks for something on a day
     ("The good news is that this almost never comes back.", None),  # a verdict on the course, negated or not
     ("It rarely turns into anything more serious.", None),
 ])
@@ -324,6 +354,8 @@ def test_reassurance_in_unlisted_words_needs_review(added):
     "This is one of those things that always sorts itself out.",
     "Honestly, nothing in what you've described concerns me.",
     "It'll be gone before the next appointment even rolls around.",
+    "I hear your worries, and I can tell you the scan looks reassuring.",  # a verdict on results (heldout_1123-1134)
+    "Your results are all very encouraging.",
 ])
 def test_reassurance_the_rules_know_needs_review(added):
     """Found on dev (framing_dev2.json): the reassurance head, retrained with more feeling sentences, let these by."""
@@ -406,3 +438,22 @@ def test_fourteen_is_not_four_and_a_fortnight_is_two_weeks():
     assert not check_facts("Take it for fourteen days.", "Take it for 14 days.").needs_review
     assert not check_facts("Take it for a fortnight.", "Take it for two weeks.").needs_review
     assert check_facts("Take it for fourteen days.", "Take it for 4 days.").needs_review
+
+
+@pytest.mark.parametrize("text", [
+    "I'd like to address your concerns in the order you raised them.",  # heldout_1129/1131 (dev)
+    "Messages are answered in the order they arrive.",
+    "You'll always get a proper reply.",
+    "You should get a reply within a day or two.",
+])
+def test_the_order_of_questions_and_getting_a_reply_are_no_tests(text):
+    """"order" and "get a ..." name a test only when something is ordered or got: "We'll order an X-ray"."""
+    facts, _ = extract_facts(text)
+    assert not any(e.key == "get-test" for f in facts for e in f.entities), [f.entities for f in facts]
+
+
+@pytest.mark.parametrize("text", ["We'll order an X-ray of your knee.", "Please get a blood test this week."])
+def test_ordering_and_getting_tests_are_still_tests(text):
+    facts, _ = extract_facts(text)
+    assert any(e.kind in ("test", "instruction") for f in facts for e in f.entities)
+

@@ -51,6 +51,11 @@ HARD_KINDS = frozenset({"drug", "dose", "test", "referral", "reassurance", "numb
 # not the model's to clear ("It's manageable", "this is stress-related").
 VERDICT = frozenset(stem(w) for w in """manageable treatable curable contagious infectious hereditary genetic benign
 malignant fatal deadly permanent temporary cause causes caused causing related spread spreads""".split())
+# What the illness causes the patient to feel ("I'm sorry the leg pain is causing you so much bother") is no verdict
+# on its cause.
+_CAUSES_YOU = re.compile(r"\bcaus(?:e|es|ed|ing) you(?: (?:a lot of|so much|such|some|real|a great deal of|considerable|"
+                         r"any))? (?:distress|bother|frustration|worry|worries|anxiety|stress|upset|disruption|grief|"
+                         r"trouble|concern|hassle|inconvenience|heartache)\b", re.I)
 # Phrases that give a verdict on the course of the illness ("this almost never comes back", "rarely turns into
 # anything more serious"): never the model's to clear, negated or not.
 COURSE = re.compile(r"\b(?:com(?:es|ing)?|came) back\b|\bturns? (?:into|out)\b|\bgo(?:es)? away\b|\bclears? up\b|"
@@ -67,7 +72,8 @@ messages note notes email letter call calling phone portal contact office team c
 suit suits quiet following keep feel free mind else anything conversation talk speak bring family member welcome
 help slowly easier know tell hesitate touch care good apologise apologize sorry twice miss nuisance bother bothering
 silly rush hurry desk front reception receptionist staff jargon through use line main useful clarify clarification
-detail details explain explanation part parts anytime communication""".split())
+detail details explain explanation part parts anytime communication using app admin appointment
+appointments copy record records exchange human voice hear wait""".split())
 
 
 # An invitation to get in touch in these words alone ("Do ring the surgery if you'd prefer to speak to someone",
@@ -83,15 +89,17 @@ SIGNPOST = frozenset(stem(w) for w in """break broken section sections short poi
 background address raise raised couple cover split tackle question questions ask asked term terms explain thought
 thoughts numbered step steps first moment quick inform information reply response query order""".split())
 READING = frozenset(stem(w) for w in """read see find follow following inform information point points reply response
-query moment carefully allow explain step steps""".split())
+query moment carefully allow explain step steps recommend suggest""".split())
 # The tiers of model_tier that the rules clear alone, without asking the model.
 RULE_TIERS = frozenset({"invitation", "signpost"})
 _IF_NOT = re.compile(r"\bif\b[^,;.]*(?:\b(?:not|never|nothing)\b|n't\b)", re.I)
-# The present day or week, said of the correspondence ("I'll be the one answering today", "Dr Reyes is away this
-# week"), is no hard value; said of an outcome or a deadline ("by this week it will have settled") it is.
-PRESENT = frozenset({"today", "this week"})
-_DEADLINE = re.compile(r"\b(?:by|until|till|within|from|after|before)\s+(?:the end of\s+)?(?:today|tonight|this)\b",
-                       re.I)
+# The present day or week and the days of the week, said of the correspondence or the practice ("I'll be the one
+# answering today", "Dr Reyes is away this week", "The practice nurse is in on Tuesday mornings"), are no hard value;
+# said of an outcome or a deadline ("by this week it will have settled", "until Friday") they are.
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday"
+PRESENT = frozenset({"today", "this week"} | set(_WEEKDAYS.split()))
+_DEADLINE = re.compile(r"\b(?:by|until|till|within|from|after|before)\s+(?:the end of\s+)?(?:next\s+)?(?:today|tonight|this|"
+                       + _WEEKDAYS.replace(" ", "|") + r")\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -162,7 +170,10 @@ def model_tier(fact, flags: list[str]) -> str | None:
     advice about the correspondence, or a statement of today or this week: cleared only below the guarded threshold),
     or None (the rules decide: a drug, dose, test, value, medical instruction, verdict on the illness, a negation outside
     words about the correspondence, advice about the patient's life, other flags)."""
-    if not set(flags) <= {"new_claim", "new_recommendation"} or fact.content & VERDICT or COURSE.search(fact.text):
+    verdict = fact.content & VERDICT
+    if verdict <= {stem("cause")} and _CAUSES_YOU.search(fact.text):
+        verdict = set()
+    if not set(flags) <= {"new_claim", "new_recommendation"} or verdict or COURSE.search(fact.text):
         return None
     present = [e for e in fact.entities if e.kind == "time" and e.key in PRESENT]
     if present and (_DEADLINE.search(fact.text) or any(e.kind == "instruction" for e in fact.entities)):

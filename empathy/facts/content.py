@@ -264,7 +264,8 @@ _RECUR = re.compile(r"\b(?:come|comes|coming|came) back\b(?! (?:in|to|for|and|ne
 DX_CUE = re.compile(
     r"\b(?:you|he|she|they|your (?:child|son|daughter|baby|husband|wife|partner))(?:'re|'ve)?\s+(?:(?:may|might|could|"
     r"probably|likely|possibly|also|most likely|are|is|be|been|have|has)\s+)*(?:have|has|had|having|suffering|"
-    r"experiencing|developed|contracted|dealing with)\b|\bdiagnos\w*|\b(?:signs?|symptoms?|indicative) of\b|\bconsistent with\b"
+    r"experiencing|developed|contracted|dealing with)\b(?! (?:any (?:more |other |further )?)?(?:questions?|concerns?|"
+    r"quer(?:y|ies)|time|a (?:moment|minute|chance|question))\b)|\bdiagnos\w*|\b(?:signs?|symptoms?|indicative) of\b|\bconsistent with\b"
     r"|\b(?:it|this|these|that)(?:'s)? (?:could|may|might|is likely|is probably|seems|sounds|looks|appears)(?: to)? be\b", re.I)
 DX_TOKEN = "dx:attributed"
 

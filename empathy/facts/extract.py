@@ -219,7 +219,9 @@ _NOT_A_FINDING = re.compile(
 # "The surgery" as the GP practice (British): "contact the surgery", "the surgery can arrange a call".
 _THE_PRACTICE = re.compile(
     r"\b(?:contact|ring|call|phone|email|write to|reach|come (?:in)?to|pop into) (?:the|our|your) (?:GP |doctor's )?surgery\b"
-    r"|\b(?:the|our|your) (?:GP )?surgery(?:'s)? (?:can|will|team|staff|reception|receptionists?|phone|number|line|inbox)\b",
+    r"|\b(?:the|our|your) (?:GP )?surgery(?:'s)? (?:can|will|team|staff|reception|receptionists?|phone|number|line|inbox)\b"
+    r"|\b(?:the|our|your) surgery(?:'s| is| will be)? (?:closed|open)\b|\b(?:morning|afternoon|evening|Saturday) surgery\b"
+    r"|\b(?:round|behind|outside|near) (?:the )?(?:back of )?(?:the|our) surgery\b|\b[A-Z]\w+ (?:Street|Road|Lane) surgery\b",
     re.I)
 
 
@@ -413,14 +415,16 @@ def _med_actions_need_object(ents: list[Entity], text: str) -> list[Entity]:
 
 
 # A "not" that governs a feeling or an invitation, not a clinical fact: "do not hesitate", "no wonder you're tired",
-# "nobody enjoys this", "never feel you're a bother", "you're not alone", "if anything doesn't make sense".
+# "nobody enjoys this", "never feel you're a bother", "you're not alone", "if anything doesn't make sense", "it's no
+# small thing", "hard not knowing what to expect", "to make sure I didn't miss anything".
 _NOT_A_NEGATION = re.compile(
     r"\b(?:do not|don't|never|please don't) (?:ever )?hesitate\b|\bno wonder\b"
     r"|\b(?:no one|no-one|nobody) (?:enjoys|likes|wants|expects|should have to|deserves)\b"
     r"|\b(?:do not|don't|never)(?: ever)? feel (?:like|that|as though|as if|you|bad|guilty|silly|embarrassed|ashamed|"
     r"rushed|awkward|alone)\b|\b(?:not|never) (?:alone|on your own|a (?:nuisance|bother|burden))\b"
     r"|\bno (?:question|concern|worry) is too (?:small|silly|trivial|minor)\b"
-    r"|(?:\b(?:not|never|cannot)|n't)(?: (?:always|be|been|feel|feeling|seem|seems))* (?:easy|fun|pleasant|nice)\b"
+    r"|(?:\b(?:not|never|cannot)|n't)(?: (?:always|be|been|have|feel|feeling|seem|seems))* (?:easy|fun|pleasant|nice)\b"
+    r"|\bno (?:small thing|fun|joke|picnic)\b|\bnot knowing\b|\b(?:didn't|did not|don't|do not) (?:want to )?miss anything\b"
     r"|\bno surprise\b|\bnot (?:surprising|a surprise)\b|(?:\bnot|n't) (?:overreacting|being (?:silly|dramatic|a nuisance|"
     r"a bother|a pain))\b|\b(?:don't|do not|can't|cannot|wouldn't) blame you\b"
     r"|\bif (?:anything|something|any of (?:this|that|it)|any part of (?:this|that|it))\b[^.,;]{0,30}?"

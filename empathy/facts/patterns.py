@@ -110,7 +110,7 @@ INSTRUCTIONS = [
     ("lifestyle", r"quit smoking|stop smoking|lose weight|weight loss|los(?:e|ing) (?:\w+ )?(?:pounds|weight)|(?:cut back on|limit) alcohol"),
     ("plan", r"(?:provide|offer|discuss|consider|explore|add|start|try|look at|go over) (?:some |any )?(?:additional|further|other|more|new|alternative|different) (?:treatments?|options|therapy|therapies|medications?|medicines?|tests?|testing|steps)|treatment options|treatment plan|next steps"),
     ("refer", r"refer(?:ral|ring|red)?|see (?:a|an|the) (?=\w*(?:ist|specialist|surgeon|therapist|clinic))|consult(?:ation)?|second opinion"),
-    ("get-test", r"get (?:an?|the|your|some) (?!(?:chance|moment|minute|second)\b)(?=\w+)|have (?:an?|the) (?=\w+ (?:scan|test|done))|go (?:for|get) (?:an?|the)|(?<!in )(?<!in that )(?<!in this )order(?:ed|ing)?(?! to\b)|we will (?:do|run|check)|we'll (?:do|run|check)"),
+    ("get-test", r"get (?:an?|the|your|some) (?!(?:chance|moment|minute|second|(?:proper |quick |full |prompt )?(?:reply|replies|response|answer|message|call back)s?)\b)(?=\w+)|have (?:an?|the) (?=\w+ (?:scan|test|done))|go (?:for|get) (?:an?|the)|(?<!in )(?<!in that )(?<!in this )(?<!in the )order(?:ed|ing)?(?! to\b)|we will (?:do|run|check)|we'll (?:do|run|check)"),
 ]
 INSTRUCTION_RE = re.compile("|".join(f"(?P<{name.replace('-', '_')}>\\b(?:{pat})(?:\\b|(?<=\\s)))" for name, pat in INSTRUCTIONS), re.I)
 # Groups that a paraphrase may swap for each other; groups that contradict each other.
@@ -123,7 +123,7 @@ CONFLICTS = [("stop", "continue"), ("stop", "take"), ("stop", "start"), ("stop",
 ADVICE = re.compile(
     r"(?:^|^\s*(?:if|when|whenever|should|once|until|before|after)\b[^,]*,)\s*(?:please\s+|also\s+|and\s+)*(?:(?:do not|don't|never)(?! (?:ever )?(?:feel|hesitate|worry|be (?:afraid|embarrassed|shy)))|always(?! (?:happy|glad|pleased|here|available|welcome)\b)|make sure|be sure|remember to|try to|wash|wear|keep|stay|get|use|put|bring|offer|give|"
     r"switch|cut|limit|skip|sit|stand|lie|try|sleep|wait|stop|avoid|eat|drink|check|offer|bring|call|come|go|see)\b"
-    r"|\b(?:you should|you must(?! be (?:\w+ing|so|really|very|feeling|exhausted|tired|worried|frustrated|scared|anxious|fed up|sick of|relieved)\b)|you need to|you'll need to|it(?:'s| is) (?:important|best|a good idea|essential|vital) (?:not )?to|i (?:would )?(?:recommend|suggest|advise)|"
+    r"|\b(?:you should|you must(?! be (?:\w+ing|stressful|awful|dreadful|so|really|very|feeling|exhausted|tired|worried|frustrated|scared|anxious|fed up|sick of|relieved|hard|tough|difficult|upset|concerned)\b)|you need to|you'll need to|it(?:'s| is) (?:important|best|a good idea|essential|vital) (?:not )?to|i (?:would )?(?:recommend|suggest|advise)|"
     r"(?<!if it )(?<!if that )would help|(?:it )?(?:may|might|can|could) help|(?:it would be|would be) (?:good|wise|helpful|best)|consider)\b", re.I)
 GENERIC_CONTACT = re.compile(r"\b(?:any (?:other |more |further )?(?:questions?|concerns?|worries)|questions?|concerns?|anything(?: else)?|need (?:anything|help|to talk|support)|want to (?:talk|chat)|to (?:talk|chat)|(?:any|more|further|some) (?:more )?(?:information|support|guidance|help|details?|clarification)|if you(?:'re| are) unsure|ask for (?:help|support)|any ?time|whenever you(?: like| want| need)?|at any point)\b", re.I)
 

@@ -48,8 +48,10 @@ saturday sunday january february march april may june july august september octo
 spanish american christmas easter thanksgiving hello hi dear thanks thank please yes no however also additionally
 based given it this that these those we you your my our the a an and or but if in on at for to of with as so
 """.split())
+# Acronyms of everyday English, and of who is writing (a GP, a nurse practitioner, the urgent treatment centre): the
+# staff and the service are no medical term.
 _ACRONYM_NOT_TERMS = frozenset({"i", "ok", "us", "am", "pm", "er", "ed", "tv", "id", "faq", "fyi", "asap", "eta", "usa",
-                                "uk", "eu"})
+                                "uk", "eu", "gp", "gps", "np", "rn", "md", "nhs", "utc"})
 
 
 def term_kind(word: str, terms: frozenset[str]) -> str | None:
