@@ -146,7 +146,7 @@ _REASSURANCE_PATTERNS = [
     r"out of the woods|(?:you(?:'re| are)|it(?:'s| is)) in the clear|(?:through|over) the worst(?! of (?:the|your|our) (?:wait|week|day|backlog|queue|rush))",
     r"sorts? (?:itself|themselves) out|(?:it|this|that)(?:'ll| will| should) (?:soon )?pass\b|(?:it|this|they) (?:will |usually |always )?fades? away",
     r"bounces? back|(?:be|feel|feeling) back to normal (?:by|in|within|before)|(?:'ll|will) be gone (?:by|before|in|within)",
-    r"nothing (?:in|about) [^.?!]{0,40}(?:concerns|worries) me|(?:don't|do not) think you need to (?:be (?:concerned|worried)|worry)",
+    r"nothing (?:in|about) [^.?!]{0,40}(?:(?:concerns|worries) me|(?:sounds|seems|looks) (?:concerning|worrying|alarming|serious))|(?:don't|do not) think you need to (?:be (?:concerned|worried)|worry)",
     r"(?:very )?little to (?:be (?:anxious|worried|concerned)|worry) about|(?:always|usually) (?:settles|clears up|resolves)",
     # a verdict on results ("the scan looks reassuring"), found on written wrapped claims (heldout_1123-1134)
     r"(?:scans?|tests?|results?|x-?rays?|bloods?|ecg|it|everything|things) (?:all )?(?:looks?|looked|seems?|came back|"

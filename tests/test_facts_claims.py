@@ -125,6 +125,8 @@ def test_findings_and_instructions_in_clinical_phrases_stay():
     ("Knee pain is frustrating, but it's manageable.", "new_claim"),
     ("Sorry you're dealing with this \u2014 it's almost certainly a pinched nerve.", "new_claim"),  # heldout_1127
     ("I'm sorry about the swelling - that's fluid backing up because your heart isn't pumping well.", "new_claim"),
+    ("It sounds like acid reflux, which I'm sorry to hear.", "new_claim"),  # heldout_1136 (read since)
+    ("Hang in there; most people feel better once the dose is lowered.", "new_claim"),
 ])
 def test_a_claim_wrapped_in_an_apology_or_a_feeling_needs_review(added, flag):
     """Dev wrapped claims (framing_dev2.json) the extractor read as framing: a cause ("stress-related"), a prognosis
@@ -178,6 +180,8 @@ def test_the_surgery_as_the_practice_is_no_procedure():
     ("The infection is causing your fever.", None),  # a verdict on the cause
     ("If you have questions about any of this, call our main line and ask for the care team.", "guarded"),
     ("Give it time and you'll feel like yourself again.", None),  # advice about the patient's life (heldout_1123-1134)
+    ("Write your questions down.", None),  # keeping a record is advice (blind added advice, after the retraining)
+    ("Keep a diary of the headaches.", None),
     ("Here is what I would suggest.", "signpost"),  # the reply's layout (heldout_1134)
 ])
 def test_feelings_caused_questions_had_and_greetings_are_not_verdicts_or_diagnoses(text, tier):
@@ -456,4 +460,13 @@ def test_the_order_of_questions_and_getting_a_reply_are_no_tests(text):
 def test_ordering_and_getting_tests_are_still_tests(text):
     facts, _ = extract_facts(text)
     assert any(e.kind in ("test", "instruction") for f in facts for e in f.entities)
+
+
+@pytest.mark.parametrize("added", [
+    "It sounds like the headaches have been really wearing you down, I'm so sorry.",
+    "It sounds like a really difficult week, I'm sorry.",
+])
+def test_it_sounds_like_said_of_the_patients_time_is_no_diagnosis(added):
+    facts, _ = extract_facts(added)
+    assert not facts, [f.text for f in facts]
 

@@ -75,3 +75,28 @@ def test_a_body_part_swapped_or_a_pace_added(before, after):
     rep = check_facts(DRAFT, DRAFT.replace(before, after))
     changed = any("changed qualifier" in m.reason for m in rep.changed)
     assert changed == (after.endswith("head")), [m.reason for m in rep.changed]
+
+
+SWAP_DRAFT = ("An X-ray is needed to check if there has been a fracture of the skull. The condition causes painful "
+              "ulcers in the mouth. I would also recommend a comprehensive eye exam.")
+
+
+@pytest.mark.parametrize("before,after", [
+    ("fracture of the skull", "fracture of the jaw"),  # words no scale lists (heldout_1136, read since)
+    ("causes painful ulcers", "causes painless ulcers"),
+    ("a comprehensive eye exam", "a brief eye exam"),
+])
+def test_a_word_swapped_in_the_same_statement_needs_review(before, after):
+    rep = check_facts(SWAP_DRAFT, SWAP_DRAFT.replace(before, after))
+    assert rep.needs_review and "changed_value" in rep.flags, rep.flags
+    assert any("changed word" in m.reason for m in rep.changed), [m.reason for m in rep.changed]
+
+
+@pytest.mark.parametrize("edited", [
+    SWAP_DRAFT.replace("I would also recommend", "I'd also suggest"),  # a synonym and a contraction
+    SWAP_DRAFT.replace("An X-ray is needed", "We need an X-ray"),  # reordered, no word swapped for another
+    "I'm so sorry you're going through this. " + SWAP_DRAFT + " Please write back with any questions.",
+])
+def test_rewording_and_framing_swap_no_word(edited):
+    rep = check_facts(SWAP_DRAFT, edited)
+    assert not any("changed word" in m.reason for m in rep.changed), [m.reason for m in rep.changed]

@@ -8,9 +8,11 @@ missing / changed (recall) or supported / unsupported (precision).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
-from .content import CONVERSATION, EMOTION, SUPPORT, imperative, medical
+from .content import CONVERSATION, EMOTION, SUPPORT, content_words, imperative, medical, words
 from .extract import Fact
 from .patterns import LAB_TESTS
 from .qualifiers import qualifier_change
@@ -127,6 +129,33 @@ def qualifier_changed(c: Case) -> Finding | None:
     return None
 
 
+# Words that open a noun phrase: what follows names a thing or a quality of one, not an action.
+_NOUN_PHRASE = frozenset("""a an the of your my his her their our this that these those in on at for with from by
+some any no very more less most""".split())
+_ADJECTIVE = re.compile(r"\w{3,}(?:ful|less|ous|ive|al|ic|ary|ory|ant|ent|able|ible)$")
+
+
+def word_swapped(c: Case) -> Finding | None:
+    """The same statement with one or two words swapped for others the original never uses there ("a fracture of the
+    skull" -> "of the jaw", "painful ulcers" -> "painless ulcers", "a comprehensive eye exam" -> "a brief eye exam"):
+    no scale lists every word a value can be said in. Feeling and conversation words are no value."""
+    if c.window is None or c.counterpart is None or c.coverage < 0.6:
+        return None
+    before, after = [w.lower() for w in words(c.fact.text)], [w.lower() for w in words(c.counterpart.text)]
+    kept, soft = content_words(c.counterpart.text), EMOTION | SUPPORT | CONVERSATION
+    for op, i1, i2, j1, j2 in SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if op != "replace" or i2 - i1 > 2 or j2 - j1 > 2:
+            continue
+        if not (i1 and before[i1 - 1] in _NOUN_PHRASE) and not _ADJECTIVE.search(before[i1]):
+            continue  # a verb reworded ("The culture shows" -> "confirms", "start" -> "begin") is a paraphrase
+        lost = content_words(" ".join(before[i1:i2])) - kept - soft
+        new = content_words(" ".join(after[j1:j2])) - c.fact.content - soft
+        if lost and new:
+            return Finding("changed", "changed_value",
+                           f"changed word: {' '.join(before[i1:i2])} became {' '.join(after[j1:j2])}")
+    return None
+
+
 def instruction_reversed(c: Case) -> Finding | None:
     if c.window is not None and c.related and c.instruction_conflict:
         a, b = c.instruction_conflict
@@ -186,8 +215,8 @@ def _content_carried(c: Case) -> bool:
     return c.entities_carried and c.sim >= 0.6 and not c.extra.get("entity_problem")
 
 
-RECALL_CHECKS = (unrelated, changed_value, qualifier_changed, instruction_reversed, instruction_lost, negation_flipped,
-                 anchor_lost, value_dropped, says_something_else, content_lost)
+RECALL_CHECKS = (unrelated, changed_value, qualifier_changed, word_swapped, instruction_reversed, instruction_lost,
+                 negation_flipped, anchor_lost, value_dropped, says_something_else, content_lost)
 
 
 # ---------------------------------------------------------------------------------------- precision checks

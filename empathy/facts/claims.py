@@ -92,6 +92,10 @@ READING = frozenset(stem(w) for w in """read see find follow following inform in
 query moment carefully allow explain step steps recommend suggest""".split())
 # The tiers of model_tier that the rules clear alone, without asking the model.
 RULE_TIERS = frozenset({"invitation", "signpost"})
+# Keeping a record ("Write your questions down", "Keep a diary of the headaches") is advice about the patient's life,
+# even in words about the correspondence.
+_RECORD = re.compile(r"\b(?:write|jot|note|put)\b(?: \w+){0,3} down\b|\bmake (?:a|an) (?:list|note)\b"
+                     r"|\bkeep (?:a|an) (?:list|note|diary|log|record)\b", re.I)
 _IF_NOT = re.compile(r"\bif\b[^,;.]*(?:\b(?:not|never|nothing)\b|n't\b)", re.I)
 # The present day or week and the days of the week, said of the correspondence or the practice ("I'll be the one
 # answering today", "Dr Reyes is away this week", "The practice nurse is in on Tuesday mornings"), are no hard value;
@@ -197,7 +201,7 @@ def model_tier(fact, flags: list[str]) -> str | None:
         talk_only = fact.content and fact.content <= TALK and not instructions & CONTACT  # "don't need to come in"
         return "guarded" if talk_only else None
     everyday_advice = (fact.advice and not instructions & CONTACT) or "advice" in instructions
-    if everyday_advice and not fact.content <= TALK:
+    if everyday_advice and (not fact.content <= TALK or _RECORD.search(fact.text)):
         return None  # advice about the patient's life ("You should sleep more") stays advice
     return "guarded" if fact.hedged or everyday_advice or present else "plain"
 

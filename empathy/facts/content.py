@@ -189,7 +189,7 @@ treated treatment treatments cure cured heal healing prescribe prescription medi
 procedure therapy improve improves resolve resolves worsen worse better spread spreads progress progresses risk
 risks prevent prevents recover recovery require requires required necessary recommend important serious
 dangerous contagious diagnosis likely unlikely benign malignant fatal deadly curable treatable permanent
-temporary hereditary genetic normal recur related manageable
+temporary hereditary genetic normal recur related manageable dose doses dosage lower lowered lowering
 """)
 
 # An imperative's verb: advice. Offers (ask me, reach out, let me know) and closings are not advice.
@@ -266,7 +266,8 @@ DX_CUE = re.compile(
     r"probably|likely|possibly|also|most likely|are|is|be|been|have|has)\s+)*(?:have|has|had|having|suffering|"
     r"experiencing|developed|contracted|dealing with)\b(?! (?:any (?:more |other |further )?)?(?:questions?|concerns?|"
     r"quer(?:y|ies)|time|a (?:moment|minute|chance|question))\b)|\bdiagnos\w*|\b(?:signs?|symptoms?|indicative) of\b|\bconsistent with\b"
-    r"|\b(?:it|this|these|that)(?:'s)? (?:could|may|might|is likely|is probably|seems|sounds|looks|appears)(?: to)? be\b", re.I)
+    r"|\b(?:it|this|these|that)(?:'s)? (?:could|may|might|is likely|is probably|seems|sounds|looks|appears)(?: to)? be\b"
+    r"|\b(?:it|this|that) (?:sounds|looks|seems) (?:like|as if)\b", re.I)
 DX_TOKEN = "dx:attributed"
 
 

@@ -330,6 +330,22 @@ def courtesy(sentence: str) -> bool:
     return bool(_GREETING.match(sentence)) or imperative(sentence) == "closing"
 
 
+# "It sounds like acid reflux", "it could be a sign of a migraine": a diagnosis, whatever feeling comes with it.
+_SOUNDS_LIKE = re.compile(r"\b(?:it|this|that)(?:'s| is)? (?:sounds|looks|seems|could be|may be|might be|is likely|"
+                          r"is probably)(?: to be| like| as if)?\b", re.I)
+# ... naming a condition, not a clause about the patient ("It sounds like the headaches have been wearing you down").
+_A_CLAUSE = re.compile(r"\b(?:you|you've|you're|your|has|have|had|is|are|was|were|been)\b", re.I)
+
+
+def _diagnoses(clause: str, ents: list[Entity], offset: int) -> bool:
+    m = _SOUNDS_LIKE.search(clause)
+    if not m:
+        return False
+    end = m.end() + len(re.split(r"[,;.!?]", clause[m.end():])[0])
+    return not _A_CLAUSE.search(clause[m.end():end]) and any(
+        x.kind in ("condition", "term") and offset + m.end() <= x.start < offset + end for x in ents)
+
+
 def _sentence_facts(text: str, s: int, e: int, ents: list[Entity]) -> list[Fact]:
     """The facts of one sentence: its clauses, framing clauses left out, the rest cut only where both sides
     carry content of their own."""
@@ -349,7 +365,8 @@ def _sentence_facts(text: str, s: int, e: int, ents: list[Entity]) -> list[Fact]
     for cs, ce, nxt in bounds:
         ctext = sentence[cs:ce]
         cents = [x for x in ents if s + cs <= x.start < s + ce]
-        framing = not ctext.strip(" ,;") or is_framing(ctext, _concern_only(cents, ctext, s + cs))
+        framing = not ctext.strip(" ,;") or (is_framing(ctext, _concern_only(cents, ctext, s + cs))
+                                             and not _diagnoses(ctext, cents, s + cs))
         clauses.append((cs, ce, nxt, framing))
     # merge adjacent information clauses unless both sides stand on their own (and the left is no condition)
     pieces: list[tuple[int, int]] = []
