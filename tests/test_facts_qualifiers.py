@@ -100,3 +100,21 @@ def test_a_word_swapped_in_the_same_statement_needs_review(before, after):
 def test_rewording_and_framing_swap_no_word(edited):
     rep = check_facts(SWAP_DRAFT, edited)
     assert not any("changed word" in m.reason for m in rep.changed), [m.reason for m in rep.changed]
+
+
+@pytest.mark.parametrize("original,edited", [
+    ("We might need to perform a biopsy.", "We will definitely need to perform a biopsy."),  # heldout_1136 (read)
+    ("The symptoms may be unrelated to your kidneys.", "The symptoms are probably related to your kidneys."),
+])
+def test_certainty_changed_in_words_needs_review(original, edited):
+    rep = check_facts(original, edited)
+    assert rep.needs_review and "changed_value" in rep.flags, rep.flags
+
+
+@pytest.mark.parametrize("original,edited", [
+    ("It is possible that you have a migraine.", "You may have a migraine."),  # one level: possible, may
+    ("You probably have a sinus infection.", "It is likely that you have a sinus infection."),
+])
+def test_hedges_of_one_level_are_no_change(original, edited):
+    rep = check_facts(original, edited)
+    assert not any("qualifier" in m.reason for m in rep.changed), [m.reason for m in rep.changed]
