@@ -38,7 +38,7 @@ RESULTS = perturb.realworld.ROOT / "benchmarks" / "results" / "adjudicated_frami
 
 def judged_pairs(replies: list) -> dict[str, dict]:
     """Every pair a judge labelled, by pair id, rebuilt the way realworld_facts builds it."""
-    pairs = [p for n in range(1127, 1136)
+    pairs = [p for n in range(1127, 1138)
              for p in rf._written_set(rf.DATA / f"heldout_{n}.json", "blind", replies, True)]
     pairs += rf.with_patients(perturb.load_pairs("blind"), {r.id: r.patient for r in replies})
     return {p["id"]: p for p in pairs}

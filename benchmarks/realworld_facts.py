@@ -146,9 +146,14 @@ HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_held
 # judges each (all 880 labels clean) and run once at the end.
 # Tenth session: 1131-1134 were read and tuned on. heldout_1135.json (an Irish general practice and a Canadian walk-in
 # clinic), by one more writer, copied in unread, judged by two judges (all 440 labels clean) and run once at the end.
+# Eleventh session: 1131-1134 joined the claim model's training framing; rules were tuned on 1123-1134 (not on 1135,
+# run a second time, as numbers). heldout_1136.json (a US Veterans Affairs primary care team and a Singapore
+# polyclinic) and heldout_1137.json (a rural New Zealand practice and a South African family practice), by two more
+# writers, copied in unread, judged by two judges each (1136: 435 of 440 labels clean; 1137: all 440) and run once at
+# the end.
 DATA = perturb.realworld.ROOT / "benchmarks" / "data"
 WRITTEN = {"dev": [DATA / "framing_dev2.json"],
-           "blind": [DATA / f"heldout_{n}.json" for n in range(1123, 1136)]}
+           "blind": [DATA / f"heldout_{n}.json" for n in range(1123, 1138)]}
 WRITTEN_TYPES = ("written_framing", "written_wrapped_claim", "written_reassurance", "written_value")
 CLEAN_TYPES = perturb.CLEAN_TYPES + ("gate_framing", "heldout_framing", "written_framing")
 TYPES = perturb.TYPES + ("gate_framing", "heldout_framing", "heldout_wrapped_claim") + WRITTEN_TYPES
