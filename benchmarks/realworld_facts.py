@@ -149,8 +149,9 @@ HELDOUT_FRAMING = perturb.realworld.ROOT / "benchmarks" / "data" / "framing_held
 # Eleventh session: 1131-1134 joined the claim model's training framing; rules were tuned on 1123-1134 (not on 1135,
 # run a second time, as numbers). heldout_1136.json (a US Veterans Affairs primary care team and a Singapore
 # polyclinic) and heldout_1137.json (a rural New Zealand practice and a South African family practice), by two more
-# writers, copied in unread, judged by two judges each (1136: 435 of 440 labels clean; 1137: all 440) and run once at
-# the end.
+# writers, copied in unread and judged by two judges each (1136: 435 of 440 labels clean; 1137: all 440). Both were
+# run mid-session; 1136's misses were then read (a development set from here on), 1137 was never read. Both ran again
+# at the end.
 DATA = perturb.realworld.ROOT / "benchmarks" / "data"
 WRITTEN = {"dev": [DATA / "framing_dev2.json"],
            "blind": [DATA / f"heldout_{n}.json" for n in range(1123, 1138)]}
